@@ -1,0 +1,196 @@
+//! Command-line definitions: the top-level `obs` command and the argument groups every
+//! subcommand shares (input, bad-input handling, time, output). Subcommand-specific arguments
+//! live with their command in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::color::ColorChoice;
+use crate::output::Format;
+use crate::pipeline::accounting::OnError;
+
+const ABOUT: &str = "Fast, trustworthy toolkit for large NDJSON log dumps";
+
+const LONG_ABOUT: &str = "\
+obs reads large JSON-lines (NDJSON) log dumps, plain or gzip/zstd-compressed, memory-mapped and
+in parallel, and never loses a line without saying so: every line is emitted, filtered or
+rejected, and `--stats` shows the accounting.
+
+Exit status: 0 success (grep: something matched), 1 nothing matched, 2 error.";
+
+const EXAMPLES: &str = "\
+Examples:
+  obs grep 'level=ERROR and service=payment-service' logs/*.ndjson.gz
+  obs grep 'amount>10000 and payment_method=UPI' big.ndjson | obs grep 'http.status>=500'
+  cat app.log | obs grep -c 'message~~=\"(?i)gateway timeout\"' -
+  obs grep 'service=payment-service' dump.ndjson --format es-bulk \\
+      --index 'payment-logs-%{+yyyy.MM.dd}' --tz Asia/Kolkata --id-field payment_id --out-dir bulk/
+
+Run `obs grep --help` for the expression language and every option.";
+
+/// `obs`: the top-level command.
+#[derive(Debug, Parser)]
+#[command(
+    name = "obs",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = EXAMPLES,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Select lines with an expression; print them, count them, or write `_bulk` files.
+    Grep(crate::cmd::grep::GrepArgs),
+}
+
+/// Where input comes from and how it is read.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Worker threads [default: number of CPUs]; output is identical for any value.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Read regular files with plain reads instead of memory-mapping them.
+    #[arg(long)]
+    pub no_mmap: bool,
+
+    /// Chunk size in bytes (testing and tuning; output does not depend on it).
+    #[arg(long, value_name = "BYTES", hide = true, value_parser = parse_size)]
+    pub chunk_size: Option<u64>,
+}
+
+/// What happens to lines that are not valid records.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Bad input")]
+pub struct ErrorArgs {
+    /// What to do with a line that is not a JSON object: stop (exit 2), count it silently, or
+    /// count it and print the first few `file:line: reason` on stderr.
+    #[arg(long, value_enum, default_value = "report", value_name = "MODE")]
+    pub on_error: OnError,
+
+    /// Write every rejected line here exactly as read, so it can be fixed and fed back.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// Write `file:line: reason` for every rejected line here.
+    #[arg(long, value_name = "FILE")]
+    pub rejects_reasons: Option<PathBuf>,
+
+    /// Print the accounting on stderr: read = emitted + filtered + rejected.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Decode every line, so every malformed line is found (by default lines the raw-byte
+    /// prefilter rules out are never decoded, and count as filtered).
+    #[arg(long)]
+    pub validate: bool,
+}
+
+/// Where records keep their time, and which time window to keep.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Time")]
+pub struct TimeArgs {
+    /// Field holding the record's timestamp [default: timestamp, @timestamp, time, ts].
+    #[arg(long, value_name = "PATH")]
+    pub time_field: Option<String>,
+
+    /// IANA time zone for offset-less times, dates, `today`, the terminal view and index date
+    /// math (e.g. Asia/Kolkata) [default: UTC].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+
+    /// Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`,
+    /// or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<String>,
+
+    /// Keep records before this time (same forms as --since).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub until: Option<String>,
+}
+
+/// How results are written.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format [default: pretty on a terminal, ndjson otherwise].
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        default_value = "auto",
+        value_name = "FORMAT"
+    )]
+    pub format: Format,
+
+    /// Write to FILE (atomically: complete or not at all) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only these fields (comma-separated paths), as NDJSON keys, columns or key=value.
+    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// Colour the terminal view (NO_COLOR is honoured by auto).
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// No progress bar and no summaries (errors and reject reports still go to stderr).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Parses sizes: `10MB` (10^6), `10MiB`/`10m` (2^20), `512k`, plain bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 10MB, 64MiB, 500000)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "k" | "kib" => 1024.0,
+        "m" | "mib" => 1024.0 * 1024.0,
+        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => return Err(format!("unknown size unit '{other}' in '{s}'")),
+    };
+    Ok((n * mult) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("123"), Ok(123));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5parsecs").is_err());
+    }
+}

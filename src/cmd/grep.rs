@@ -1,0 +1,389 @@
+//! `obs grep`: select lines with an expression and write them out.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::setup;
+use crate::cli::{parse_size, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
+use crate::error::{EXIT_NO_MATCH, EXIT_OK};
+use crate::expr::Expr;
+use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
+use crate::output::es_bulk::index::IndexTemplate;
+use crate::output::es_bulk::{Action, BulkOptions, BulkRender, IdSpec, ES_REQUEST_CAP};
+use crate::output::progress::Progress;
+use crate::output::{self, ByteSink, CountOnly, Destination, Format, NullSink, Render, Sink};
+use crate::pipeline::accounting::{Counts, Ledger};
+use crate::pipeline::{run_ordered, Flow};
+use crate::record::FieldPath;
+use crate::stage::filter::{Filter, FilterSpec};
+
+const HELP: &str = "\
+Expressions:
+  level=ERROR                      equal (text), case-sensitive
+  amount>10000  http.status>=500   numeric when the field holds a number (or a numeric string)
+  level!=INFO                      present and not equal (missing fields never compare)
+  message~=timeout                 substring
+  message~~=\"(?i)gateway timeout\"  regex (Rust regex syntax)
+  payment_method in (UPI, CARD)    any of; `in @file` reads one value per line
+  exists(error.code)  error        field present; a bare path: present and truthy
+  not A, A and B, A or B, ( )      `not` binds tighter than `and`, `and` than `or`
+Paths: a.b.c, a[0], attributes[\"http.status_code\"]; `a.b` also finds a flattened \"a.b\" key.
+A comparison on a missing field is false, so `not level=ERROR` also keeps lines without level.
+On an array field a comparison holds if it holds for any element.
+
+Speed: literals the expression needs (ERROR, payment-service) are searched as raw bytes first;
+lines without them are never decoded and count as filtered. --validate decodes every line.
+
+Examples:
+  obs grep 'level=ERROR and service=payment-service' logs/*.ndjson.gz
+  obs grep 'amount>10000 and payment_method=UPI' big.ndjson | obs grep 'http.status>=500'
+  cat app.log | obs grep -c 'message~~=\"(?i)gateway timeout\"' -
+  obs grep -e 'timeout|refused' --where 'level=ERROR' logs/          # raw regex and expression
+  obs grep -v 'level in (DEBUG, INFO)' app.ndjson -m 100              # first 100 non-info lines
+  obs grep 'service=upi-switch' dump.ndjson --since -3h --tz Asia/Kolkata --fields ts,vpa,amount
+  obs grep 'gateway=razorpay' dump.ndjson -f csv --fields ts,amount,status -o out.csv
+  obs grep 'level=ERROR' dump.ndjson --on-error report --rejects bad.ndjson --stats
+  obs grep 'service=payment-service' dump.ndjson -f es-bulk --index 'payment-logs-%{+yyyy.MM.dd}' \\
+      --tz Asia/Kolkata --id-field payment_id --out-dir bulk/ --template template.json
+
+Exit status: 0 something matched, 1 nothing matched, 2 error.";
+
+/// Arguments of `obs grep`.
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = HELP,
+    override_usage = "obs grep [OPTIONS] EXPR [PATH]...\n       obs grep [OPTIONS] (-e REGEX | --where EXPR)... [PATH]..."
+)]
+pub struct GrepArgs {
+    /// The expression, then files, directories, globs or `-` (stdin when none). With -e or
+    /// --where every positional is a path.
+    #[arg(value_name = "EXPR|PATH")]
+    pub args: Vec<String>,
+
+    /// Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression.
+    #[arg(
+        short = 'e',
+        long = "regexp",
+        value_name = "REGEX",
+        help_heading = "Matching"
+    )]
+    pub regexp: Vec<String>,
+
+    /// The expression, given as an option (so all positionals are paths).
+    #[arg(long = "where", value_name = "EXPR", help_heading = "Matching")]
+    pub where_expr: Option<String>,
+
+    /// Keep the lines that do not match.
+    #[arg(short = 'v', long, help_heading = "Matching")]
+    pub invert_match: bool,
+
+    /// Print only the number of matching lines.
+    #[arg(short = 'c', long, help_heading = "Matching")]
+    pub count: bool,
+
+    /// Stop after N matching lines (the first N in input order).
+    #[arg(short = 'm', long, value_name = "N", help_heading = "Matching")]
+    pub max_count: Option<u64>,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Bad-input options.
+    #[command(flatten)]
+    pub errors: ErrorArgs,
+    /// Time options.
+    #[command(flatten)]
+    pub time: TimeArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Elasticsearch bulk options.
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// `--format es-bulk` options.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Elasticsearch bulk (--format es-bulk)")]
+pub struct BulkArgs {
+    /// Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record's time in --tz).
+    #[arg(long, value_name = "TEMPLATE", default_value = "logs-%{+yyyy.MM.dd}")]
+    pub index: String,
+
+    /// Bulk action: index (create or replace) or create (fail on existing _id).
+    #[arg(long, value_enum, default_value = "index")]
+    pub action: Action,
+
+    /// Take _id from these fields (comma-separated, joined with '-').
+    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
+    pub id_field: Vec<String>,
+
+    /// _id = stable xxh3-128 hash of the --id-field values, or of the whole line.
+    #[arg(long)]
+    pub id_hash: bool,
+
+    /// Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES's 100mb request cap.
+    #[arg(long, value_name = "SIZE", default_value = "10MB", value_parser = parse_size)]
+    pub max_bytes: u64,
+
+    /// Most documents per bulk file.
+    #[arg(long, value_name = "N", default_value_t = u64::MAX, hide_default_value = true)]
+    pub max_docs: u64,
+
+    /// Write an _index_template for the index pattern, with mappings inferred from the records.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+impl BulkArgs {
+    fn resolve(&self) -> anyhow::Result<BulkOptions> {
+        if self.max_bytes >= ES_REQUEST_CAP {
+            bail!(
+                "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
+                self.max_bytes
+            );
+        }
+        if self.max_bytes == 0 || self.max_docs == 0 {
+            bail!("--max-bytes and --max-docs must be at least 1");
+        }
+        let paths = self
+            .id_field
+            .iter()
+            .map(|f| FieldPath::parse(f.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let id = match (self.id_hash, paths.is_empty()) {
+            (true, _) => IdSpec::Hash(paths),
+            (false, false) => IdSpec::Fields(paths),
+            (false, true) => IdSpec::Auto,
+        };
+        Ok(BulkOptions {
+            index: IndexTemplate::parse(&self.index)?,
+            action: self.action,
+            id,
+            max_bytes: self.max_bytes,
+            max_docs: self.max_docs,
+            out_dir: self.out_dir.clone(),
+            template: self.template.clone(),
+        })
+    }
+
+    fn used(&self) -> bool {
+        !self.id_field.is_empty()
+            || self.id_hash
+            || self.out_dir.is_some()
+            || self.template.is_some()
+    }
+}
+
+/// Runs `obs grep`.
+pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
+    let (expr_src, paths) = if args.regexp.is_empty() && args.where_expr.is_none() {
+        match args.args.split_first() {
+            Some((e, rest)) => (Some(e.clone()), rest.to_vec()),
+            None => bail!(
+                "no expression: give one (e.g. 'level=ERROR'), or use -e REGEX / --where EXPR"
+            ),
+        }
+    } else {
+        (args.where_expr.clone(), args.args.clone())
+    };
+    let expr = expr_src.as_deref().map(Expr::parse).transpose()?;
+    let setup::TimeWindow {
+        spec: time,
+        since,
+        until,
+    } = setup::time(&args.time)?;
+    let format = setup::format(&args.output);
+    let fields = setup::fields(&args.output)?;
+    if format != Format::EsBulk && args.bulk.used() {
+        bail!("--id-field, --id-hash, --out-dir and --template go with --format es-bulk");
+    }
+    if args.bulk.out_dir.is_some() && args.output.output.is_some() {
+        bail!("use either --out-dir (bulk files) or -o (one file)");
+    }
+    let reader = setup::reader(&paths, &args.input)?;
+    setup::check_not_input(args.output.output.as_ref(), &reader)?;
+    let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
+    let progress = Progress::new(reader.known_total(), args.output.quiet);
+
+    let (render, mut sink) = build_output(&args, format, fields, &time)?;
+    let filter = Filter::new(FilterSpec {
+        expr,
+        raw: args.regexp.clone(),
+        invert: args.invert_match,
+        since,
+        until,
+        time,
+        validate: args.errors.validate,
+        keep_raw_rejects: args.errors.rejects.is_some(),
+        render_needs: render.needs(),
+    })?;
+    let mut ledger = Ledger::new(
+        names.clone(),
+        args.errors.on_error,
+        args.errors.rejects.clone(),
+        args.errors.rejects_reasons.clone(),
+    )?;
+
+    let mut remaining = args.max_count.unwrap_or(u64::MAX);
+    let threads = setup::threads(&args.input);
+    let result = run_ordered(
+        reader,
+        threads,
+        |chunk| filter.run(chunk, render.as_ref()),
+        |meta, out| {
+            progress.inc(meta.len as u64);
+            ledger.begin_chunk(meta.source);
+            let mut counts = out.counts;
+            let marks = &out.rendered.marks;
+            // Under --on-error fail, write what precedes the first bad line, then stop there.
+            let first_bad = ledger_fail_line(&ledger, &out.rejects);
+            let mut take = marks
+                .iter()
+                .take_while(|m| first_bad.is_none_or(|b| m.line < b))
+                .count();
+            let stop = (take as u64) >= remaining;
+            if stop {
+                take = remaining as usize;
+            }
+            let excess = (marks.len() - take) as u64;
+            if first_bad.is_none() {
+                // Matches past -m were not emitted: they count as filtered.
+                counts.emitted -= excess;
+                counts.filtered += excess;
+            }
+            remaining -= take as u64;
+            sink.write(&out.rendered, take)?;
+            for r in &out.rejects {
+                ledger.reject(r)?;
+            }
+            ledger.end_chunk(out.lines, &counts);
+            Ok(if stop { Flow::Stop } else { Flow::Continue })
+        },
+    );
+    progress.finish();
+    let finished = sink.finish();
+    let counts = ledger.finish()?;
+    result?;
+    finished.context("writing output")?;
+
+    if args.count {
+        println!("{}", counts.emitted);
+    }
+    if args.errors.stats {
+        print_stats(&counts, &names, filter.prefilter().map(|p| p.describe()));
+    }
+    Ok(if counts.emitted > 0 {
+        EXIT_OK
+    } else {
+        EXIT_NO_MATCH
+    })
+}
+
+/// Under `--on-error fail`, the chunk line of the first reject (the run stops there).
+fn ledger_fail_line(
+    ledger: &Ledger,
+    rejects: &[crate::pipeline::accounting::Rejected],
+) -> Option<u64> {
+    ledger
+        .fails_on_reject()
+        .then(|| rejects.first().map(|r| r.line))
+        .flatten()
+}
+
+fn build_output(
+    args: &GrepArgs,
+    format: Format,
+    fields: Vec<FieldPath>,
+    time: &crate::record::time::TimeSpec,
+) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
+    if args.count {
+        return Ok((Box::new(CountOnly), Box::new(NullSink)));
+    }
+    let out = args.output.output.as_ref();
+    Ok(match format {
+        Format::Auto | Format::Ndjson if fields.is_empty() => (
+            Box::new(output::ndjson::RawLines),
+            Box::new(ByteSink::new(Destination::open(out)?)),
+        ),
+        Format::Auto | Format::Ndjson => (
+            Box::new(output::ndjson::Projected::new(fields)),
+            Box::new(ByteSink::new(Destination::open(out)?)),
+        ),
+        Format::Pretty => (
+            Box::new(output::pretty::Pretty::new(
+                time.clone(),
+                args.output.color.enabled(),
+                fields,
+            )),
+            Box::new(ByteSink::new(Destination::open(out)?)),
+        ),
+        Format::Table => (
+            Box::new(output::table::Rows::new(fields)),
+            Box::new(output::table::TableSink::new(Destination::open(out)?)),
+        ),
+        Format::Csv => {
+            let cols = (!fields.is_empty())
+                .then(|| fields.iter().map(|f| f.as_str().to_string()).collect());
+            (
+                Box::new(output::table::Rows::new(fields)),
+                Box::new(output::csv::CsvSink::new(Destination::open(out)?, cols)),
+            )
+        }
+        Format::EsBulk => {
+            let opts = args.bulk.resolve()?;
+            let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
+            let sink: Box<dyn Sink> = match &opts.out_dir {
+                Some(dir) => Box::new(BulkDirSink::new(
+                    dir.clone(),
+                    opts.max_bytes,
+                    opts.max_docs,
+                    template,
+                )?),
+                None => Box::new(BulkStreamSink::new(
+                    ByteSink::new(Destination::open(out)?),
+                    template,
+                )),
+            };
+            (Box::new(BulkRender::new(opts, time.clone(), fields)), sink)
+        }
+    })
+}
+
+fn print_stats(c: &Counts, names: &[String], prefilter: Option<Vec<Vec<String>>>) {
+    let inputs = if names.len() == 1 {
+        names[0].clone()
+    } else {
+        format!("{} inputs", names.len())
+    };
+    eprintln!(
+        "obs: read {} lines from {inputs}: {} emitted + {} filtered + {} rejected",
+        c.read, c.emitted, c.filtered, c.rejected
+    );
+    match prefilter {
+        Some(clauses) if c.prefiltered > 0 => {
+            let needs: Vec<String> = clauses.iter().map(|alts| alts.join("|")).collect();
+            eprintln!(
+                "obs: decoded {} lines; {} filtered by the raw-byte prefilter ({}) without \
+                 decoding, so malformed lines among them were not looked for (--validate decodes all)",
+                c.decoded,
+                c.prefiltered,
+                needs.join(" and ")
+            );
+        }
+        _ if c.prefiltered > 0 => eprintln!(
+            "obs: decoded {} lines; {} filtered by -e without decoding (--validate decodes all)",
+            c.decoded, c.prefiltered
+        ),
+        _ => eprintln!(
+            "obs: decoded {} lines (every line was validated)",
+            c.decoded
+        ),
+    }
+}

@@ -1,0 +1,217 @@
+//! Selective JSON decoding: validate a whole line but materialise only the top-level keys a stage
+//! asked for. Every other value is skipped with `IgnoredAny`, which checks its syntax without
+//! allocating, so a filter on `level` does not pay for the 40 other fields of a payment log.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Why a line is not a usable JSON record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn describe(err: &serde_json::Error) -> DecodeError {
+    // serde_json says "at line 1 column N"; a record is one line, so keep only the column.
+    let msg = err.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => format!("{} at column {}", &msg[..i], err.column()),
+        None => msg,
+    };
+    DecodeError(format!("invalid JSON: {msg}"))
+}
+
+/// The top-level keys a stage needs, in slot order.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    keys: Vec<String>,
+}
+
+impl Projection {
+    /// A projection of these keys (duplicates ignored).
+    pub fn new<I: IntoIterator<Item = String>>(keys: I) -> Self {
+        let mut p = Projection::default();
+        for k in keys {
+            p.add(k);
+        }
+        p
+    }
+
+    /// Adds a key, returning its slot.
+    pub fn add(&mut self, key: String) -> usize {
+        if let Some(i) = self.slot(&key) {
+            return i;
+        }
+        self.keys.push(key);
+        self.keys.len() - 1
+    }
+
+    /// The slot of `key`, if projected.
+    pub fn slot(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k == key)
+    }
+
+    /// Number of projected keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when nothing is projected (the line is still validated).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// Decodes `line` (one JSON object), storing projected values into `slots` (resized to the
+/// projection) and validating the rest. Duplicate keys: the last one wins, as in `serde_json`.
+pub fn decode_projected(
+    line: &[u8],
+    proj: &Projection,
+    slots: &mut Vec<Option<Value>>,
+) -> Result<(), DecodeError> {
+    slots.clear();
+    slots.resize(proj.len(), None);
+    let mut de = serde_json::Deserializer::from_slice(line);
+    de.deserialize_any(TopVisitor { proj, slots })
+        .map_err(|e| describe(&e))?;
+    de.end().map_err(|e| describe(&e))
+}
+
+/// Decodes the whole line as one JSON object, keeping key order.
+pub fn decode_full(line: &[u8]) -> Result<Map<String, Value>, DecodeError> {
+    match serde_json::from_slice::<Value>(line) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(not_object(&other)),
+        Err(e) => Err(describe(&e)),
+    }
+}
+
+fn not_object(v: &Value) -> DecodeError {
+    let kind = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    DecodeError(format!("not a JSON object (the line is {kind})"))
+}
+
+struct TopVisitor<'p, 's> {
+    proj: &'p Projection,
+    slots: &'s mut Vec<Option<Value>>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(slot) = map.next_key_seed(KeySeed { proj: self.proj })? {
+            match slot {
+                Some(i) => self.slots[i] = Some(map.next_value::<Value>()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is a boolean)"))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is a number)"))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is a number)"))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is a number)"))
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is a string)"))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Err(E::custom("not a JSON object (the line is null)"))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(serde::de::Error::custom(
+            "not a JSON object (the line is an array)",
+        ))
+    }
+}
+
+/// Maps a key to its slot without allocating when the key has no escapes.
+struct KeySeed<'p> {
+    proj: &'p Projection,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(self.proj.slot(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn projects_only_requested_keys() {
+        let p = Projection::new(["b".to_string(), "z".to_string()]);
+        let mut slots = Vec::new();
+        decode_projected(br#"{"a":[1,{"x":2}],"b":"v","c":null}"#, &p, &mut slots).expect("ok");
+        assert_eq!(slots, vec![Some(json!("v")), None]);
+    }
+
+    #[test]
+    fn escaped_keys_match() {
+        let p = Projection::new(["level".to_string()]);
+        let mut slots = Vec::new();
+        decode_projected(br#"{"lev\u0065l":"ERROR"}"#, &p, &mut slots).expect("ok");
+        assert_eq!(slots, vec![Some(json!("ERROR"))]);
+    }
+
+    #[test]
+    fn rejects_bad_lines_with_reasons() {
+        let p = Projection::new(["a".to_string()]);
+        let mut s = Vec::new();
+        let cases: &[(&[u8], &str)] = &[
+            (br#"{"a":1"#, "invalid JSON"),
+            (br#"{"a":1} x"#, "trailing characters"),
+            (b"[1,2]", "not a JSON object (the line is an array)"),
+            (b"42", "not a JSON object (the line is a number)"),
+            (b"{\"a\":\"\xff\"}", "invalid"),
+            (br#"{"b":tru}"#, "invalid JSON"),
+        ];
+        for (line, want) in cases {
+            let err = decode_projected(line, &p, &mut s).expect_err("must fail");
+            assert!(err.0.contains(want), "{err} !~ {want}");
+            assert!(decode_full(line).is_err());
+        }
+    }
+}

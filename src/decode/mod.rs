@@ -1,0 +1,3 @@
+//! Decoders that turn raw lines into fields. JSON today; logfmt and grok patterns belong here too.
+
+pub mod json;

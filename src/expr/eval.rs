@@ -1,0 +1,203 @@
+//! Evaluation of [`Expr`] against a record (or anything that can look up a path).
+
+use serde_json::Value;
+
+use super::{Expr, InSet, Literal, Op, Test};
+use crate::record::{value_number, value_text, FieldPath, Record};
+
+/// Anything an expression can be evaluated against.
+pub trait Eval {
+    /// The value at `path`, if present.
+    fn lookup(&self, path: &FieldPath) -> Option<&Value>;
+}
+
+impl Eval for Record<'_> {
+    fn lookup(&self, path: &FieldPath) -> Option<&Value> {
+        self.get(path)
+    }
+}
+
+impl Eval for serde_json::Map<String, Value> {
+    fn lookup(&self, path: &FieldPath) -> Option<&Value> {
+        path.resolve_in(self)
+    }
+}
+
+impl Expr {
+    /// True when the expression holds for `rec`.
+    pub fn matches(&self, rec: &dyn Eval) -> bool {
+        match self {
+            Expr::Or(xs) => xs.iter().any(|x| x.matches(rec)),
+            Expr::And(xs) => xs.iter().all(|x| x.matches(rec)),
+            Expr::Not(x) => !x.matches(rec),
+            Expr::Const(b) => *b,
+            Expr::Exists(p) => rec.lookup(p).is_some(),
+            Expr::Truthy(p) => rec.lookup(p).is_some_and(truthy),
+            Expr::Test(p, test) => match rec.lookup(p) {
+                None => false,
+                Some(v) => test_value(test, v),
+            },
+        }
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(_) => true,
+    }
+}
+
+fn test_value(test: &Test, v: &Value) -> bool {
+    match test {
+        // `!=` is "present and not equal", so on arrays it means no element is equal.
+        Test::Cmp(Op::Ne, lit) => {
+            !any(v, &|x| compare(x, Op::Eq, lit)) && !is_null_vs_value(v, lit)
+        }
+        Test::Cmp(op, lit) => any(v, &|x| compare(x, *op, lit)),
+        Test::Contains(s) => any(v, &|x| scalar(x) && value_text(x).contains(s.as_str())),
+        Test::Regex(re) => any(v, &|x| scalar(x) && re.is_match(&value_text(x))),
+        Test::In(set) => any(v, &|x| in_set(x, set)),
+    }
+}
+
+/// A null field compared with a non-null literal behaves like a missing field (false).
+fn is_null_vs_value(v: &Value, lit: &Literal) -> bool {
+    v.is_null() && !matches!(lit, Literal::Null)
+}
+
+fn scalar(v: &Value) -> bool {
+    !matches!(v, Value::Array(_) | Value::Object(_) | Value::Null)
+}
+
+fn any(v: &Value, f: &dyn Fn(&Value) -> bool) -> bool {
+    match v {
+        Value::Array(items) => items.iter().any(f),
+        other => f(other),
+    }
+}
+
+fn compare(v: &Value, op: Op, lit: &Literal) -> bool {
+    use std::cmp::Ordering;
+    let ord: Option<Ordering> = match (v, lit) {
+        (Value::Null, Literal::Null) => Some(Ordering::Equal),
+        (Value::Null, _) | (_, Literal::Null) => None,
+        (Value::Array(_) | Value::Object(_), _) => None,
+        (Value::Bool(b), Literal::Bool(l)) => return op == Op::Eq && b == l,
+        (_, Literal::Num(n, _)) => match value_number(v) {
+            Some(x) => x.partial_cmp(n),
+            None => Some(value_text(v).as_ref().cmp(lit.text())),
+        },
+        (_, lit) => Some(value_text(v).as_ref().cmp(lit.text())),
+    };
+    let Some(ord) = ord else { return false };
+    match op {
+        Op::Eq => ord == Ordering::Equal,
+        Op::Ne => ord != Ordering::Equal,
+        Op::Lt => ord == Ordering::Less,
+        Op::Le => ord != Ordering::Greater,
+        Op::Gt => ord == Ordering::Greater,
+        Op::Ge => ord != Ordering::Less,
+    }
+}
+
+fn in_set(v: &Value, set: &InSet) -> bool {
+    match v {
+        Value::Null => set.literals.iter().any(|l| matches!(l, Literal::Null)),
+        Value::Array(_) | Value::Object(_) => false,
+        _ => {
+            if set.texts.contains(value_text(v).as_ref()) {
+                return true;
+            }
+            value_number(v).is_some_and(|x| set.numbers.contains(&x))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expr::Expr;
+    use serde_json::{json, Map, Value};
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().expect("object").clone()
+    }
+
+    fn check(expr: &str, v: Value) -> bool {
+        Expr::parse(expr).expect(expr).matches(&obj(v))
+    }
+
+    #[test]
+    fn comparisons_numeric_and_text() {
+        let r = json!({"amount":15000,"status":"200","level":"ERROR","s":"2999.00","svc":"payment-service"});
+        assert!(check("amount>10000", r.clone()));
+        assert!(!check("amount>15000", r.clone()));
+        assert!(check("amount>=15000 and amount<=15000", r.clone()));
+        assert!(check("status=200", r.clone()));
+        assert!(check("status>=200", r.clone()));
+        assert!(
+            check("s<10000", r.clone()),
+            "numeric string compares as a number"
+        );
+        assert!(check("level=ERROR and svc=payment-service", r.clone()));
+        assert!(!check("level=error", r.clone()), "case-sensitive");
+        assert!(check(r#"level="ERROR""#, r.clone()));
+        assert!(check("level~=RR", r.clone()));
+        assert!(check(r#"level~~="(?i)^err""#, r.clone()));
+        assert!(check("level in (WARN, ERROR)", r.clone()));
+        assert!(check("amount in (1, 15000)", r.clone()));
+        assert!(!check("level in (WARN, INFO)", r));
+    }
+
+    #[test]
+    fn missing_and_null_fields() {
+        let r = json!({"a":null,"b":1});
+        assert!(!check("level=ERROR", r.clone()));
+        assert!(!check("level!=ERROR", r.clone()));
+        assert!(check("not level=ERROR", r.clone()));
+        assert!(check("a=null", r.clone()));
+        assert!(!check("a!=null", r.clone()));
+        assert!(!check("a!=x", r.clone()));
+        assert!(check("b!=null", r.clone()));
+        assert!(check("exists(a) and not exists(c)", r.clone()));
+        assert!(!check("a", r.clone()));
+        assert!(check("b", r));
+    }
+
+    #[test]
+    fn precedence_and_arrays() {
+        let r = json!({"x":1,"y":2,"tags":["upi","card"]});
+        assert!(check("x=1 or x=2 and y=3", r.clone()));
+        assert!(!check("(x=1 or x=2) and y=3", r.clone()));
+        assert!(check("not x=2 and y=2", r.clone()));
+        assert!(check("tags=upi", r.clone()));
+        assert!(!check("tags!=upi", r.clone()));
+        assert!(check("x=1 && !(y=3) || false", r));
+    }
+
+    #[test]
+    fn errors_point_at_columns() {
+        let e = Expr::parse("amount>10000 and status>=")
+            .expect_err("bad")
+            .to_string();
+        assert!(
+            e.starts_with("bad expression at 26: expected a value after '>='"),
+            "{e}"
+        );
+        let e = Expr::parse("(a=1").expect_err("bad").to_string();
+        assert!(e.starts_with("bad expression at 5: expected ')'"), "{e}");
+        let e = Expr::parse("a=1 b=2").expect_err("bad").to_string();
+        assert!(
+            e.starts_with("bad expression at 5: unexpected 'b=2'"),
+            "{e}"
+        );
+        let e = Expr::parse(r#"m~~="(""#).expect_err("bad").to_string();
+        assert!(e.contains("bad regex"), "{e}");
+        assert!(Expr::parse("").is_err());
+        assert!(Expr::parse(r#"m="unclosed"#).is_err());
+    }
+}

@@ -1,0 +1,172 @@
+//! The one expression language, used by every command that selects records.
+//!
+//! ```text
+//! expr    := or
+//! or      := and ( ("or" | "||") and )*
+//! and     := unary ( ("and" | "&&") unary )*
+//! unary   := ("not" | "!") unary | primary
+//! primary := "(" expr ")" | "exists(" path ")" | "true" | "false"
+//!          | path [ op value | "in" "(" value, … ")" | "in" @file ]
+//! op      := = | == | != | < | <= | > | >= | ~= (substring) | ~~= (regex)
+//! ```
+//!
+//! Semantics, chosen to be unsurprising on messy logs:
+//! * comparisons are numeric when the value is a number (or a string holding one, like
+//!   `"2999.00"`) and the literal is a number; otherwise they compare text;
+//! * a comparison on a missing field is false, `!=` included, so `not level=ERROR` matches lines
+//!   without `level`, and `level!=ERROR` does not;
+//! * `null` only equals `null`; a null field is otherwise treated like a missing one;
+//! * on an array, a comparison holds when it holds for any element;
+//! * a bare path (`error`) holds when the field is present and not `false`, `null`, `0` or `""`.
+
+mod eval;
+mod parse;
+pub mod prefilter;
+
+use std::collections::HashSet;
+
+use regex::Regex;
+
+use crate::decode::json::Projection;
+use crate::error::ObsError;
+use crate::record::FieldPath;
+
+pub use eval::Eval;
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `=` / `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// A literal on the right-hand side of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A number written bare (`10000`, `-2.5`).
+    Num(f64, String),
+    /// A quoted string, or a bareword that is not a number/bool/null.
+    Str(String),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+}
+
+impl Literal {
+    /// The literal as text, for string comparisons.
+    pub fn text(&self) -> &str {
+        match self {
+            Literal::Num(_, t) | Literal::Str(t) => t,
+            Literal::Bool(true) => "true",
+            Literal::Bool(false) => "false",
+            Literal::Null => "null",
+        }
+    }
+}
+
+/// A test applied to the value at a path.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// `path OP literal`.
+    Cmp(Op, Literal),
+    /// `path ~= "text"`.
+    Contains(String),
+    /// `path ~~= "regex"`.
+    Regex(Regex),
+    /// `path in (a, b)` / `path in @file`: any literal equal.
+    In(InSet),
+}
+
+/// The literals of an `in` test, indexed for fast membership.
+#[derive(Debug, Clone, Default)]
+pub struct InSet {
+    /// Every literal as given.
+    pub literals: Vec<Literal>,
+    texts: HashSet<String>,
+    numbers: Vec<f64>,
+}
+
+impl InSet {
+    /// Builds the set.
+    pub fn new(literals: Vec<Literal>) -> Self {
+        let texts = literals
+            .iter()
+            .filter(|l| !matches!(l, Literal::Null))
+            .map(|l| l.text().to_string())
+            .collect();
+        let numbers = literals
+            .iter()
+            .filter_map(|l| match l {
+                Literal::Num(n, _) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        InSet {
+            literals,
+            texts,
+            numbers,
+        }
+    }
+}
+
+/// A parsed expression.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// Any branch holds.
+    Or(Vec<Expr>),
+    /// Every branch holds.
+    And(Vec<Expr>),
+    /// The branch does not hold.
+    Not(Box<Expr>),
+    /// A test on the value at a path (false when the path is missing).
+    Test(FieldPath, Test),
+    /// `exists(path)`.
+    Exists(FieldPath),
+    /// A bare path: present and truthy.
+    Truthy(FieldPath),
+    /// `true` / `false`.
+    Const(bool),
+}
+
+impl Expr {
+    /// Parses an expression; errors name the 1-based column.
+    pub fn parse(src: &str) -> Result<Expr, ObsError> {
+        parse::Parser::new(src).parse()
+    }
+
+    /// Every path the expression reads.
+    pub fn paths(&self) -> Vec<&FieldPath> {
+        let mut out = Vec::new();
+        self.collect_paths(&mut out);
+        out
+    }
+
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a FieldPath>) {
+        match self {
+            Expr::Or(xs) | Expr::And(xs) => xs.iter().for_each(|x| x.collect_paths(out)),
+            Expr::Not(x) => x.collect_paths(out),
+            Expr::Test(p, _) | Expr::Exists(p) | Expr::Truthy(p) => out.push(p),
+            Expr::Const(_) => {}
+        }
+    }
+
+    /// Adds the top-level keys this expression needs to `proj`.
+    pub fn project_into(&self, proj: &mut Projection) {
+        for p in self.paths() {
+            for k in p.top_level_keys() {
+                proj.add(k);
+            }
+        }
+    }
+}

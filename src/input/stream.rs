@@ -1,0 +1,122 @@
+//! Streamed input (stdin, gzip, zstd, `--no-mmap`): read into buffers and cut at the last newline.
+
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
+
+use super::{peek_head, Compression};
+use crate::error::ObsError;
+
+/// Cuts a byte stream into chunks of whole lines.
+pub(super) struct StreamCutter {
+    name: PathBuf,
+    reader: Box<dyn Read + Send>,
+    compression: Compression,
+    chunk_size: usize,
+    carry: Vec<u8>,
+    decoded: u64,
+    eof: bool,
+    pending_error: Option<ObsError>,
+}
+
+impl StreamCutter {
+    /// Wraps `reader`, decompressing it if its first bytes say gzip or zstd.
+    pub(super) fn new(
+        name: PathBuf,
+        mut reader: Box<dyn BufRead + Send>,
+        chunk_size: usize,
+    ) -> Result<Self, ObsError> {
+        let head = peek_head(&mut reader).map_err(|e| ObsError::io(&name, e))?;
+        let compression = Compression::sniff(&head);
+        let reader: Box<dyn Read + Send> = match compression {
+            Compression::None => reader,
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
+            Compression::Zstd => Box::new(
+                zstd::stream::read::Decoder::with_buffer(reader)
+                    .map_err(|e| ObsError::io(&name, e))?,
+            ),
+        };
+        Ok(StreamCutter {
+            name,
+            reader,
+            compression,
+            chunk_size,
+            carry: Vec::new(),
+            decoded: 0,
+            eof: false,
+            pending_error: None,
+        })
+    }
+
+    fn damaged(&self, source: std::io::Error) -> ObsError {
+        match self.compression {
+            Compression::None => ObsError::io(&self.name, source),
+            Compression::Gzip | Compression::Zstd => ObsError::Damaged {
+                path: self.name.clone(),
+                what: if self.compression == Compression::Gzip {
+                    "gzip"
+                } else {
+                    "zstd"
+                },
+                bytes: self.decoded,
+                source,
+            },
+        }
+    }
+
+    /// The next chunk; on a read error, the bytes read so far come first (the damaged tail
+    /// as a last, unterminated line) and the error after them, so nothing read is lost.
+    pub(super) fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, ObsError> {
+        if let Some(e) = self.pending_error.take() {
+            return Err(e);
+        }
+        if self.eof {
+            return Ok(None);
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut scanned = 0;
+        loop {
+            if buf.len() >= self.chunk_size {
+                if let Some(nl) = memchr::memrchr(b'\n', &buf[scanned..]) {
+                    self.carry = buf.split_off(scanned + nl + 1);
+                    return Ok(Some(buf));
+                }
+                // One line longer than a chunk: keep reading until it ends.
+                scanned = buf.len();
+            }
+            let want = self.chunk_size.max(buf.len() / 2).max(1 << 16);
+            let old = buf.len();
+            buf.resize(old + want, 0);
+            match read_some(&mut self.reader, &mut buf[old..]) {
+                Ok(0) => {
+                    buf.truncate(old);
+                    self.eof = true;
+                    return Ok((!buf.is_empty()).then_some(buf));
+                }
+                Ok(n) => {
+                    buf.truncate(old + n);
+                    self.decoded += n as u64;
+                }
+                Err(e) => {
+                    buf.truncate(old);
+                    self.eof = true;
+                    let err = self.damaged(e);
+                    if buf.is_empty() {
+                        return Err(err);
+                    }
+                    self.pending_error = Some(err);
+                    return Ok(Some(buf));
+                }
+            }
+        }
+    }
+}
+
+/// Reads at least one byte unless at end, retrying on interruption.
+fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}

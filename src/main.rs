@@ -1,0 +1,19 @@
+//! The `obs` binary: parse arguments, run, map errors to exit codes.
+
+use clap::Parser;
+
+use obs::error::{is_broken_pipe, EXIT_ERROR, EXIT_OK};
+
+fn main() {
+    let cli = obs::cli::Cli::parse();
+    let code = match obs::cmd::run(cli) {
+        Ok(code) => code,
+        // `obs grep … | head`: the reader left, which is not our failure.
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("obs: {e:#}");
+            EXIT_ERROR
+        }
+    };
+    std::process::exit(code);
+}

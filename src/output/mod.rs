@@ -1,0 +1,204 @@
+//! Sinks: the one seam between commands and output formats.
+//!
+//! Rendering is split in two so it can use every core: a [`Render`] (shared by the workers)
+//! turns each kept record into bytes or a row while chunks are processed in parallel, and a
+//! [`Sink`] (owned by the consumer) receives the rendered chunks in input order and writes them:
+//! to stdout, an atomically written file, a table, or a directory of `_bulk` files.
+
+pub mod atomic;
+pub mod color;
+pub mod csv;
+pub mod es_bulk;
+pub mod ndjson;
+pub mod pretty;
+pub mod progress;
+pub mod table;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::ObsError;
+use crate::record::Record;
+use atomic::AtomicFile;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The terminal view on a terminal, NDJSON otherwise.
+    Auto,
+    /// One JSON object per line; kept lines byte for byte as read.
+    Ndjson,
+    /// Compact coloured lines: time, level, service, message, then key=value.
+    Pretty,
+    /// An aligned table (columns from --fields or the first records).
+    Table,
+    /// CSV with a header row (columns from --fields or the first record).
+    Csv,
+    /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
+    EsBulk,
+}
+
+/// A record rendered as a table or CSV row: (column, cell) in record order.
+pub type Row = Vec<(String, String)>;
+
+/// One kept record in a [`Rendered`] chunk.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// 0-based line index in its chunk.
+    pub line: u64,
+    /// End offset of its bytes in [`Rendered::buf`].
+    pub end: usize,
+    /// Its row, for row-based sinks.
+    pub row: Option<Row>,
+}
+
+/// The output of one chunk, in input order.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Rendered bytes of all kept records.
+    pub buf: Vec<u8>,
+    /// One mark per kept record.
+    pub marks: Vec<Mark>,
+    /// Field statistics for `--template`, when asked for.
+    pub mapping: Option<es_bulk::mapping::FieldStats>,
+}
+
+impl Rendered {
+    /// Marks the end of a record whose bytes were just appended to `buf`.
+    pub fn mark(&mut self, line: u64, row: Option<Row>) {
+        self.marks.push(Mark {
+            line,
+            end: self.buf.len(),
+            row,
+        });
+    }
+
+    /// Bytes of the first `n` records.
+    pub fn bytes_of_first(&self, n: usize) -> &[u8] {
+        match n {
+            0 => &[],
+            n => &self.buf[..self.marks[n - 1].end],
+        }
+    }
+}
+
+/// Renders a kept record, in a worker thread. An `Err` is the reason the record cannot be
+/// written (e.g. no field for the index name): it is then rejected, not lost.
+pub trait Render: Sync {
+    /// Appends the record to `out` and marks it.
+    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String>;
+    /// Top-level keys this renderer reads, so they are decoded with the filter's projection.
+    fn needs(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Writes rendered chunks in input order, in the consumer thread.
+pub trait Sink: Send {
+    /// Writes the first `take` records of `r`.
+    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()>;
+    /// Flushes and commits the output.
+    fn finish(self: Box<Self>) -> anyhow::Result<()>;
+}
+
+/// Where byte output goes: stdout, or a file written under a temporary name and renamed when
+/// complete, so a reader never sees half a file.
+pub enum Destination {
+    /// Standard output.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// An atomically written file.
+    File(std::io::BufWriter<AtomicFile>),
+}
+
+impl Destination {
+    /// Stdout, or the file at `path`.
+    pub fn open(path: Option<&PathBuf>) -> Result<Destination, ObsError> {
+        Ok(match path {
+            None => Destination::Stdout(std::io::BufWriter::with_capacity(
+                1 << 18,
+                std::io::stdout(),
+            )),
+            Some(p) => Destination::File(std::io::BufWriter::with_capacity(
+                1 << 18,
+                AtomicFile::create(p.clone())?,
+            )),
+        })
+    }
+
+    /// Flushes, and for a file, renames it into place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Destination::Stdout(mut w) => w.flush()?,
+            Destination::File(w) => {
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                f.commit()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for Destination {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Destination::Stdout(w) => w.write(buf),
+            Destination::File(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Destination::Stdout(w) => w.write_all(buf),
+            Destination::File(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Destination::Stdout(w) => w.flush(),
+            Destination::File(w) => w.flush(),
+        }
+    }
+}
+
+/// A sink that copies rendered bytes through (NDJSON, the terminal view, `_bulk` on stdout).
+pub struct ByteSink {
+    dest: Destination,
+}
+
+impl ByteSink {
+    /// Writes to `dest`.
+    pub fn new(dest: Destination) -> Self {
+        ByteSink { dest }
+    }
+}
+
+impl Sink for ByteSink {
+    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+        self.dest.write_all(r.bytes_of_first(take))?;
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.dest.commit()
+    }
+}
+
+/// A sink that writes nothing (`-c`, `--quiet` counting).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&mut self, _: &Rendered, _: usize) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A renderer that keeps nothing but the count.
+pub struct CountOnly;
+
+impl Render for CountOnly {
+    fn render(&self, _: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+        out.mark(line, None);
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+//! NDJSON: kept lines byte for byte as read, or projected to `--fields`.
+
+use serde_json::{Map, Value};
+
+use super::{Render, Rendered};
+use crate::record::{FieldPath, Record};
+
+/// Copies each kept line as read (CRLF and all), ending it with `\n`.
+pub struct RawLines;
+
+impl Render for RawLines {
+    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+        out.buf.extend_from_slice(rec.raw);
+        out.buf.push(b'\n');
+        out.mark(line, None);
+        Ok(())
+    }
+}
+
+/// Writes `{"path": value, ...}` for the chosen fields, leaving out missing ones.
+pub struct Projected {
+    fields: Vec<FieldPath>,
+}
+
+impl Projected {
+    /// Projects onto `fields`.
+    pub fn new(fields: Vec<FieldPath>) -> Self {
+        Projected { fields }
+    }
+}
+
+/// The projection of `rec` onto `fields`, keyed by the paths as written.
+pub fn project(rec: &Record, fields: &[FieldPath]) -> Map<String, Value> {
+    let mut obj = Map::new();
+    for f in fields {
+        if let Some(v) = rec.get(f) {
+            obj.insert(f.as_str().to_string(), v.clone());
+        }
+    }
+    obj
+}
+
+impl Render for Projected {
+    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+        serde_json::to_writer(&mut out.buf, &project(rec, &self.fields))
+            .map_err(|e| e.to_string())?;
+        out.buf.push(b'\n');
+        out.mark(line, None);
+        Ok(())
+    }
+
+    fn needs(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .flat_map(|f| f.top_level_keys())
+            .collect()
+    }
+}

@@ -1,0 +1,189 @@
+//! What happened to every line: `read = emitted + filtered + rejected`, and where the rejects are.
+//!
+//! Workers count per chunk and note rejected lines by their index in the chunk; the consumer,
+//! which sees chunks in order, turns those into `file:line`, applies `--on-error`, and writes
+//! `--rejects` (the lines exactly as read) and `--rejects-reasons`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::ObsError;
+use crate::output::atomic::AtomicFile;
+
+/// Line counts; the invariant `read == emitted + filtered + rejected` always holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Lines read (blank ones included).
+    pub read: u64,
+    /// Lines written to the output (or counted by `-c`).
+    pub emitted: u64,
+    /// Lines that did not match, were blank, or fell outside `--since/--until`.
+    pub filtered: u64,
+    /// Lines that are not valid records (or that the output could not take).
+    pub rejected: u64,
+    /// Lines the JSON decoder looked at.
+    pub decoded: u64,
+    /// Of `filtered`, lines the raw-byte prefilter ruled out without decoding.
+    pub prefiltered: u64,
+}
+
+impl Counts {
+    /// Adds another chunk's counts.
+    pub fn add(&mut self, o: &Counts) {
+        self.read += o.read;
+        self.emitted += o.emitted;
+        self.filtered += o.filtered;
+        self.rejected += o.rejected;
+        self.decoded += o.decoded;
+        self.prefiltered += o.prefiltered;
+    }
+}
+
+/// A line a worker could not use.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// 0-based line index within its chunk.
+    pub line: u64,
+    /// Why.
+    pub reason: String,
+    /// The line as read, without its `\n` (empty unless `--rejects` asked for it).
+    pub raw: Vec<u8>,
+}
+
+/// `--on-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnError {
+    /// Stop at the first bad line with exit status 2.
+    Fail,
+    /// Count bad lines silently (still in `--stats` and `--rejects`).
+    Skip,
+    /// Count them and print the first few sites on stderr (default).
+    Report,
+}
+
+/// How many reject sites `report` prints before summarising.
+pub const REPORT_SITES: usize = 5;
+
+/// The consumer-side ledger.
+pub struct Ledger {
+    on_error: OnError,
+    names: Vec<String>,
+    line_base: u64,
+    current_source: Option<usize>,
+    /// Totals so far.
+    pub counts: Counts,
+    rejects: Option<AtomicFile>,
+    reasons: Option<AtomicFile>,
+    reported: usize,
+}
+
+impl Ledger {
+    /// A ledger for inputs named `names`, with the given policy and optional reject files.
+    pub fn new(
+        names: Vec<String>,
+        on_error: OnError,
+        rejects: Option<PathBuf>,
+        reasons: Option<PathBuf>,
+    ) -> Result<Ledger, ObsError> {
+        Ok(Ledger {
+            on_error,
+            names,
+            line_base: 0,
+            current_source: None,
+            counts: Counts::default(),
+            rejects: rejects.map(AtomicFile::create).transpose()?,
+            reasons: reasons.map(AtomicFile::create).transpose()?,
+            reported: 0,
+        })
+    }
+
+    /// True under `--on-error fail`: the first reject ends the run.
+    pub fn fails_on_reject(&self) -> bool {
+        self.on_error == OnError::Fail
+    }
+
+    /// Whether workers must keep the raw bytes of rejected lines.
+    pub fn wants_raw(&self) -> bool {
+        self.rejects.is_some()
+    }
+
+    /// The 1-based line number in its input of line `line` of the chunk being consumed.
+    pub fn line_number(&self, line: u64) -> u64 {
+        self.line_base + line + 1
+    }
+
+    /// Starts consuming a chunk of `source`; call before [`Ledger::reject`] for it.
+    pub fn begin_chunk(&mut self, source: usize) {
+        if self.current_source != Some(source) {
+            self.current_source = Some(source);
+            self.line_base = 0;
+        }
+    }
+
+    /// Records a rejected line of the current chunk; errors under `--on-error fail`.
+    pub fn reject(&mut self, r: &Rejected) -> Result<(), ObsError> {
+        let origin = self.source_name();
+        let line = self.line_number(r.line);
+        if self.on_error == OnError::Fail {
+            return Err(ObsError::BadLine {
+                origin,
+                line,
+                reason: r.reason.clone(),
+            });
+        }
+        if let Some(f) = self.rejects.as_mut() {
+            f.write_all(&r.raw)
+                .and_then(|_| f.write_all(b"\n"))
+                .map_err(|e| ObsError::io(f.path(), e))?;
+        }
+        if let Some(f) = self.reasons.as_mut() {
+            writeln!(f, "{origin}:{line}: {}", r.reason).map_err(|e| ObsError::io(f.path(), e))?;
+        }
+        if self.on_error == OnError::Report && self.reported < REPORT_SITES {
+            eprintln!("obs: {origin}:{line}: {}", r.reason);
+        }
+        self.reported += 1;
+        Ok(())
+    }
+
+    /// Ends the current chunk, which had `lines` lines, adding its counts.
+    pub fn end_chunk(&mut self, lines: u64, counts: &Counts) {
+        self.line_base += lines;
+        self.counts.add(counts);
+    }
+
+    fn source_name(&self) -> String {
+        self.current_source
+            .and_then(|s| self.names.get(s).cloned())
+            .unwrap_or_else(|| "-".to_string())
+    }
+
+    /// Finishes the reject files and prints the `report` summary line.
+    pub fn finish(self) -> Result<Counts, ObsError> {
+        if let Some(f) = self.rejects {
+            f.commit()?;
+        }
+        if let Some(f) = self.reasons {
+            f.commit()?;
+        }
+        if self.on_error == OnError::Report && self.counts.rejected > 0 {
+            let more = if self.reported > REPORT_SITES {
+                format!(" (first {REPORT_SITES} shown)")
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "obs: {} line{} rejected{more}; --rejects FILE keeps them, --on-error fail|skip changes this",
+                self.counts.rejected,
+                if self.counts.rejected == 1 { "" } else { "s" }
+            );
+        }
+        Ok(self.counts)
+    }
+}
+
+/// Number of lines in a chunk: its newlines, plus an unterminated last line.
+pub fn count_lines(chunk: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', chunk).count() as u64;
+    n + u64::from(chunk.last().is_some_and(|&b| b != b'\n'))
+}

@@ -1,0 +1,157 @@
+//! Runs per-chunk work on all cores and hands the results back in input order.
+//!
+//! The reader runs on the calling thread and may only get `window` chunks ahead of the consumer,
+//! so memory is bounded whatever the input size. Workers (a rayon pool of `--threads`) turn
+//! chunks into results; a consumer thread puts them back in `seq` order before they reach a sink,
+//! which is why output is byte-identical for any thread count or chunk size.
+
+pub mod accounting;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Condvar, Mutex};
+
+use crate::error::ObsError;
+use crate::input::{Chunk, ChunkReader};
+
+/// What the consumer wants after a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep going.
+    Continue,
+    /// Stop reading (e.g. `-m N` reached); results not yet consumed are dropped.
+    Stop,
+}
+
+/// Where a chunk came from, as the consumer needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkMeta {
+    /// Position in the input.
+    pub seq: u64,
+    /// Index of the source.
+    pub source: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// Limits how far the reader may run ahead of the consumer.
+struct Window {
+    state: Mutex<(u64, bool)>,
+    cond: Condvar,
+    size: u64,
+}
+
+impl Window {
+    fn wait_for(&self, seq: u64) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while !st.1 && seq >= st.0 + self.size {
+            st = self.cond.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        !st.1
+    }
+    fn advance(&self, next: u64) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.0 = next;
+        self.cond.notify_all();
+    }
+    fn stop(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.1 = true;
+        self.cond.notify_all();
+    }
+}
+
+enum Item<T> {
+    Done(ChunkMeta, T),
+    ReadError(ObsError),
+}
+
+/// Reads all chunks of `reader`, runs `work` on each in parallel on `threads` threads, and calls
+/// `consume` with the results in input order. A read error is delivered in order too: after the
+/// results of every chunk read before it.
+pub fn run_ordered<T, W, C>(
+    reader: ChunkReader,
+    threads: usize,
+    work: W,
+    mut consume: C,
+) -> anyhow::Result<()>
+where
+    T: Send,
+    W: Fn(&Chunk) -> T + Sync,
+    C: FnMut(ChunkMeta, T) -> anyhow::Result<Flow> + Send,
+{
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("obs-worker-{i}"))
+        .build()?;
+    let window = Arc::new(Window {
+        state: Mutex::new((0, false)),
+        cond: Condvar::new(),
+        size: (threads as u64) * 3 + 2,
+    });
+    let (tx, rx) = crossbeam_channel::unbounded::<(u64, Item<T>)>();
+
+    std::thread::scope(|scope| {
+        let win = Arc::clone(&window);
+        let consumer = scope.spawn(move || -> anyhow::Result<()> {
+            let mut pending: BTreeMap<u64, Item<T>> = BTreeMap::new();
+            let mut next = 0u64;
+            let result = (|| {
+                for (seq, item) in rx.iter() {
+                    pending.insert(seq, item);
+                    while let Some(item) = pending.remove(&next) {
+                        next += 1;
+                        match item {
+                            Item::Done(meta, out) => {
+                                if consume(meta, out)? == Flow::Stop {
+                                    return Ok(());
+                                }
+                            }
+                            Item::ReadError(e) => return Err(e.into()),
+                        }
+                        win.advance(next);
+                    }
+                }
+                Ok(())
+            })();
+            win.stop();
+            result
+        });
+
+        let work = &work;
+        pool.in_place_scope(|s| {
+            // Sequence number the next chunk will get; a read error takes it, so it is consumed
+            // after every chunk read before it.
+            let mut next_seq = 0u64;
+            for chunk in reader {
+                let chunk = match chunk {
+                    Ok(chunk) => chunk,
+                    Err(e) => {
+                        let _ = tx.send((next_seq, Item::ReadError(e)));
+                        break;
+                    }
+                };
+                next_seq = chunk.seq + 1;
+                if !window.wait_for(chunk.seq) {
+                    break;
+                }
+                let tx = tx.clone();
+                s.spawn(move |_| {
+                    let meta = ChunkMeta {
+                        seq: chunk.seq,
+                        source: chunk.source,
+                        len: chunk.bytes().len(),
+                    };
+                    let out = work(&chunk);
+                    drop(chunk);
+                    // The consumer may have stopped; its results are then unwanted.
+                    let _ = tx.send((meta.seq, Item::Done(meta, out)));
+                });
+            }
+        });
+        drop(tx);
+        consumer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: consumer thread panicked")))
+    })
+}

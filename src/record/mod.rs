@@ -1,0 +1,102 @@
+//! A record: one input line plus the fields decoded from it, lazily.
+//!
+//! Stages say up front which fields they need ([`crate::decode::json::Projection`]); a record
+//! decodes only those (validating the rest of the line), and decodes the whole object only when a
+//! sink has to show or rewrite it.
+
+pub mod path;
+pub mod time;
+
+use std::cell::OnceCell;
+
+use serde_json::{Map, Value};
+
+use crate::decode::json::{decode_full, decode_projected, DecodeError, Projection};
+pub use path::FieldPath;
+
+/// One input line and its lazily decoded fields.
+pub struct Record<'a> {
+    /// The line as read, without its `\n` (a `\r` before it is kept here, stripped in `json`).
+    pub raw: &'a [u8],
+    /// The bytes given to the JSON decoder: `raw` without a trailing `\r` or leading BOM.
+    pub json: &'a [u8],
+    proj: &'a Projection,
+    slots: Vec<Option<Value>>,
+    full: OnceCell<Result<Map<String, Value>, DecodeError>>,
+}
+
+impl<'a> Record<'a> {
+    /// Decodes the projected fields of `raw`; fails when the line is not one JSON object.
+    pub fn decode(
+        raw: &'a [u8],
+        json: &'a [u8],
+        proj: &'a Projection,
+        slots: Vec<Option<Value>>,
+    ) -> Result<Record<'a>, (DecodeError, Vec<Option<Value>>)> {
+        let mut slots = slots;
+        match decode_projected(json, proj, &mut slots) {
+            Ok(()) => Ok(Record {
+                raw,
+                json,
+                proj,
+                slots,
+                full: OnceCell::new(),
+            }),
+            Err(e) => Err((e, slots)),
+        }
+    }
+
+    /// Gives back the slot buffer so the next line can reuse its allocation.
+    pub fn into_slots(self) -> Vec<Option<Value>> {
+        self.slots
+    }
+
+    /// Value at `path`, from the projected fields when they cover it, otherwise from the full
+    /// object.
+    pub fn get(&self, path: &FieldPath) -> Option<&Value> {
+        let keys = path.top_level_keys();
+        if keys.iter().all(|k| self.proj.slot(k).is_some()) {
+            path.resolve(&|k| self.proj.slot(k).and_then(|i| self.slots[i].as_ref()))
+        } else {
+            path.resolve_in(self.full().ok()?)
+        }
+    }
+
+    /// Value of a projected top-level key (fast path for compiled expressions).
+    pub fn get_projected(&self, path: &FieldPath) -> Option<&Value> {
+        path.resolve(&|k| self.proj.slot(k).and_then(|i| self.slots[i].as_ref()))
+    }
+
+    /// The whole object, decoded on first use.
+    pub fn full(&self) -> Result<&Map<String, Value>, &DecodeError> {
+        self.full.get_or_init(|| decode_full(self.json)).as_ref()
+    }
+}
+
+/// The text form of a scalar used for string comparisons and display: strings as they are,
+/// numbers and booleans as JSON writes them, `null` as `null`, containers as compact JSON.
+pub fn value_text(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::String(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    }
+}
+
+/// A number from a JSON number, or from a string holding one (`"2999.00"`), as logs often do.
+pub fn value_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => parse_number(s),
+        _ => None,
+    }
+}
+
+/// Parses a finite decimal number written as JSON or a plain decimal would write it.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let first = t.as_bytes().first()?;
+    if !(first.is_ascii_digit() || *first == b'-' || *first == b'+' || *first == b'.') {
+        return None; // refuse "inf", "NaN" and friends that f64::from_str accepts
+    }
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}

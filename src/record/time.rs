@@ -1,0 +1,263 @@
+//! Time: finding a record's timestamp, parsing the forms logs use, and `--since/--until` bounds.
+//!
+//! Understood: RFC 3339 with any offset (`T` or space separator), the same without an offset
+//! (read as wall-clock time in `--tz`), dates (midnight in `--tz`), and epoch numbers whose unit
+//! (s/ms/µs/ns) is inferred from their magnitude. Everything is compared as UTC instants.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use super::{parse_number, FieldPath, Record};
+use crate::error::ObsError;
+
+/// Field names tried, in order, when `--time-field` is not given.
+pub const DEFAULT_TIME_FIELDS: [&str; 4] = ["timestamp", "@timestamp", "time", "ts"];
+
+/// Where a record's timestamp lives and how wall-clock times are read.
+#[derive(Debug, Clone)]
+pub struct TimeSpec {
+    /// Candidate paths, tried in order.
+    pub fields: Vec<FieldPath>,
+    /// Zone for offset-less times, dates, `today`, and index date math.
+    pub tz: Tz,
+}
+
+impl TimeSpec {
+    /// From `--time-field` (or the defaults) and `--tz`.
+    pub fn new(field: Option<&str>, tz: Option<&str>) -> Result<TimeSpec, ObsError> {
+        let fields = match field {
+            Some(f) => vec![FieldPath::parse(f)?],
+            None => DEFAULT_TIME_FIELDS
+                .iter()
+                .map(|f| FieldPath::parse(f))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(TimeSpec {
+            fields,
+            tz: parse_tz(tz.unwrap_or("UTC"))?,
+        })
+    }
+
+    /// The record's timestamp, if one of the fields holds a time.
+    pub fn of(&self, rec: &Record) -> Option<DateTime<Utc>> {
+        self.fields
+            .iter()
+            .find_map(|f| rec.get(f))
+            .and_then(|v| parse_time_value(v, self.tz))
+    }
+}
+
+/// Parses an IANA zone name (`Asia/Kolkata`, `UTC`).
+pub fn parse_tz(name: &str) -> Result<Tz, ObsError> {
+    name.parse::<Tz>().map_err(|_| {
+        ObsError::Usage(format!(
+            "unknown time zone '{name}': use an IANA name such as Asia/Kolkata or UTC"
+        ))
+    })
+}
+
+/// A timestamp from a JSON value: a string in one of the understood forms or an epoch number.
+pub fn parse_time_value(v: &Value, tz: Tz) -> Option<DateTime<Utc>> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => from_epoch_int(i),
+            None => n.as_f64().and_then(from_epoch),
+        },
+        Value::String(s) => parse_time_str(s, tz),
+        _ => None,
+    }
+}
+
+/// Integer epoch to instant, exact to the nanosecond; unit as in [`from_epoch`].
+pub fn from_epoch_int(x: i64) -> Option<DateTime<Utc>> {
+    let ax = x.unsigned_abs();
+    let nanos = if ax < 100_000_000_000 {
+        x.checked_mul(1_000_000_000)?
+    } else if ax < 100_000_000_000_000 {
+        x.checked_mul(1_000_000)?
+    } else if ax < 100_000_000_000_000_000 {
+        x.checked_mul(1_000)?
+    } else {
+        x
+    };
+    Some(Utc.timestamp_nanos(nanos))
+}
+
+/// Epoch number to instant; the unit is the one that puts the value between 1973 and 5138.
+pub fn from_epoch(x: f64) -> Option<DateTime<Utc>> {
+    let ax = x.abs();
+    let nanos = if ax < 1e11 {
+        x * 1e9
+    } else if ax < 1e14 {
+        x * 1e6
+    } else if ax < 1e17 {
+        x * 1e3
+    } else {
+        x
+    };
+    if !nanos.is_finite() || nanos.abs() > 9.2e18 {
+        return None;
+    }
+    Some(Utc.timestamp_nanos(nanos as i64))
+}
+
+/// Parses RFC 3339 (any offset), offset-less date-times (in `tz`), dates, and epoch strings.
+pub fn parse_time_str(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let bytes = s.as_bytes();
+    if bytes.len() >= 11 && bytes[10] == b' ' {
+        let mut t = s.to_string();
+        t.replace_range(10..11, "T");
+        if let Ok(t) = DateTime::parse_from_rfc3339(&t) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return local(naive, tz);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return local(d.and_hms_opt(0, 0, 0)?, tz);
+    }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return s.parse::<i64>().ok().and_then(from_epoch_int);
+    }
+    parse_number(s).and_then(from_epoch)
+}
+
+fn local(naive: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+    // In a DST gap or fold take the earliest valid instant; IST has neither.
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Parses a `--since/--until` bound: `now`, `today`, `yesterday`, a relative offset (`-3h`,
+/// `-15m`, `-2d`, `-1w`, `-30s`, also `3h ago`), or any absolute form [`parse_time_str`] reads.
+pub fn parse_bound(s: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, ObsError> {
+    let t = s.trim();
+    let midnight = |days_back: i64| {
+        let today = now.with_timezone(&tz).date_naive();
+        let d = today - Duration::days(days_back);
+        local(d.and_hms_opt(0, 0, 0).unwrap_or_default(), tz)
+    };
+    let found = match t {
+        "now" => Some(now),
+        "today" => midnight(0),
+        "yesterday" => midnight(1),
+        _ => relative(t)
+            .map(|d| now - d)
+            .or_else(|| parse_time_str(t, tz)),
+    };
+    found.ok_or_else(|| {
+        ObsError::Usage(format!(
+            "cannot read time '{s}': use RFC 3339 (2024-05-01T10:00:00+05:30), a date, epoch \
+             seconds/ms, 'today', 'yesterday', 'now' or a relative time like -3h, -15m, -2d"
+        ))
+    })
+}
+
+/// `-3h` / `3h ago` → 3 hours.
+fn relative(t: &str) -> Option<Duration> {
+    let body = if let Some(rest) = t.strip_prefix('-') {
+        rest
+    } else {
+        t.strip_suffix("ago")?.trim_end()
+    };
+    let split = body.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = body.split_at(split);
+    let n: i64 = num.parse().ok()?;
+    let d = match unit.trim() {
+        "s" | "sec" | "secs" | "second" | "seconds" => Duration::seconds(n),
+        "m" | "min" | "mins" | "minute" | "minutes" => Duration::minutes(n),
+        "h" | "hr" | "hrs" | "hour" | "hours" => Duration::hours(n),
+        "d" | "day" | "days" => Duration::days(n),
+        "w" | "week" | "weeks" => Duration::weeks(n),
+        _ => return None,
+    };
+    Some(d)
+}
+
+/// ISO week-based year, used by `xxxx` in index date math.
+pub fn iso_week_year<T: Datelike>(d: &T) -> i32 {
+    d.iso_week().year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ist() -> Tz {
+        parse_tz("Asia/Kolkata").expect("tz")
+    }
+
+    #[test]
+    fn rfc3339_offsets_and_local_times() {
+        let want = Utc.with_ymd_and_hms(2024, 5, 1, 4, 30, 0).unwrap();
+        assert_eq!(
+            parse_time_str("2024-05-01T10:00:00+05:30", ist()),
+            Some(want)
+        );
+        assert_eq!(parse_time_str("2024-05-01T04:30:00Z", ist()), Some(want));
+        assert_eq!(
+            parse_time_str("2024-05-01 10:00:00+05:30", ist()),
+            Some(want)
+        );
+        assert_eq!(parse_time_str("2024-05-01T10:00:00", ist()), Some(want));
+        assert_eq!(parse_time_str("2024-05-01 10:00:00.000", ist()), Some(want));
+        assert_eq!(
+            parse_time_str("2024-05-01", ist()),
+            Some(Utc.with_ymd_and_hms(2024, 4, 30, 18, 30, 0).unwrap())
+        );
+        assert_eq!(parse_time_str("yesterday-ish", ist()), None);
+    }
+
+    #[test]
+    fn epochs_by_magnitude() {
+        let want = Utc.with_ymd_and_hms(2024, 5, 1, 4, 30, 0).unwrap();
+        let s = want.timestamp();
+        for v in [
+            json!(s),
+            json!(s * 1000),
+            json!(s * 1_000_000),
+            json!(s * 1_000_000_000),
+        ] {
+            assert_eq!(parse_time_value(&v, ist()), Some(want), "{v}");
+        }
+        assert_eq!(parse_time_value(&json!(s.to_string()), ist()), Some(want));
+        assert_eq!(parse_time_value(&json!(true), ist()), None);
+    }
+
+    #[test]
+    fn bounds() {
+        let now = Utc.with_ymd_and_hms(2024, 5, 1, 20, 0, 0).unwrap(); // 01:30 IST on May 2
+        assert_eq!(
+            parse_bound("-3h", now, ist()).expect("ok"),
+            now - Duration::hours(3)
+        );
+        assert_eq!(
+            parse_bound("90m ago", now, ist()).expect("ok"),
+            now - Duration::minutes(90)
+        );
+        assert_eq!(
+            parse_bound("today", now, ist()).expect("ok"),
+            Utc.with_ymd_and_hms(2024, 5, 1, 18, 30, 0).unwrap()
+        );
+        assert_eq!(
+            parse_bound("today", now, parse_tz("UTC").expect("tz")).expect("ok"),
+            Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap()
+        );
+        assert!(parse_bound("-3x", now, ist()).is_err());
+        assert!(parse_tz("Mars/Base").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! The filter stage behind `obs grep` (and every `--where`): which lines of a chunk are kept.
+//!
+//! Order of work per line, cheapest first: the raw-byte prefilter (chunk-wide literal search),
+//! the raw-line regexes (`-e`), then JSON decoding of only the projected keys, the time window,
+//! and the expression. A line ruled out before decoding is counted as filtered; a line that does
+//! not decode is rejected with its reason.
+
+use chrono::{DateTime, Utc};
+use regex::bytes::RegexSet;
+
+use crate::decode::json::Projection;
+use crate::expr::prefilter::Prefilter;
+use crate::expr::Expr;
+use crate::input::Chunk;
+use crate::output::{Render, Rendered};
+use crate::pipeline::accounting::{count_lines, Counts, Rejected};
+use crate::record::time::TimeSpec;
+use crate::record::Record;
+
+/// UTF-8 byte-order mark, stripped from the first line of an input.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A resolved filter.
+pub struct Filter {
+    expr: Option<Expr>,
+    raw: Option<RegexSet>,
+    invert: bool,
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+    time: TimeSpec,
+    prefilter: Option<Prefilter>,
+    proj: Projection,
+    keep_raw_rejects: bool,
+    validate: bool,
+}
+
+/// A chunk's result: counts, rejected lines, and rendered output.
+pub struct FilterOut {
+    /// Lines in the chunk.
+    pub lines: u64,
+    /// What happened to them.
+    pub counts: Counts,
+    /// Lines that could not be used.
+    pub rejects: Vec<Rejected>,
+    /// Rendered kept records.
+    pub rendered: Rendered,
+}
+
+/// The options of a filter.
+pub struct FilterSpec {
+    /// The expression (`None`: every record).
+    pub expr: Option<Expr>,
+    /// Raw-line regexes (`-e`); a line must match one.
+    pub raw: Vec<String>,
+    /// `-v`.
+    pub invert: bool,
+    /// `--since`.
+    pub since: Option<DateTime<Utc>>,
+    /// `--until` (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    /// Where timestamps are.
+    pub time: TimeSpec,
+    /// `--validate`: decode every line, so every malformed line is found.
+    pub validate: bool,
+    /// Keep rejected lines' bytes (for `--rejects`).
+    pub keep_raw_rejects: bool,
+    /// Keys the renderer reads (decoded with the rest).
+    pub render_needs: Vec<String>,
+}
+
+impl Filter {
+    /// Resolves the spec.
+    pub fn new(spec: FilterSpec) -> anyhow::Result<Filter> {
+        let raw = if spec.raw.is_empty() {
+            None
+        } else {
+            Some(RegexSet::new(&spec.raw).map_err(|e| anyhow::anyhow!("bad -e regex: {e}"))?)
+        };
+        let mut proj = Projection::default();
+        if let Some(e) = &spec.expr {
+            e.project_into(&mut proj);
+        }
+        if spec.since.is_some() || spec.until.is_some() {
+            for f in &spec.time.fields {
+                f.top_level_keys().into_iter().for_each(|k| {
+                    proj.add(k);
+                });
+            }
+        }
+        for k in spec.render_needs {
+            proj.add(k);
+        }
+        // Inverting turns "cannot match" into "must be kept", and --validate wants every line
+        // decoded: either way the prefilter cannot skip lines.
+        let prefilter = match (&spec.expr, spec.invert || spec.validate) {
+            (Some(e), false) => Prefilter::new(e),
+            _ => None,
+        };
+        Ok(Filter {
+            expr: spec.expr,
+            raw,
+            invert: spec.invert,
+            since: spec.since,
+            until: spec.until,
+            time: spec.time,
+            prefilter,
+            proj,
+            keep_raw_rejects: spec.keep_raw_rejects,
+            validate: spec.validate,
+        })
+    }
+
+    /// The prefilter in use, if any (for `--stats`).
+    pub fn prefilter(&self) -> Option<&Prefilter> {
+        self.prefilter.as_ref()
+    }
+
+    /// Whether a line failing the raw-line regexes may be ruled out without decoding.
+    fn raw_skips(&self) -> bool {
+        !self.invert && !self.validate
+    }
+
+    /// Filters one chunk, rendering kept records with `render`.
+    pub fn run(&self, chunk: &Chunk, render: &dyn Render) -> FilterOut {
+        let bytes = chunk.bytes();
+        let lines = count_lines(bytes);
+        let mut st = State {
+            out: FilterOut {
+                lines,
+                counts: Counts::default(),
+                rejects: Vec::new(),
+                rendered: Rendered::default(),
+            },
+            slots: Vec::new(),
+        };
+        match &self.prefilter {
+            Some(pf) => {
+                let (mut pos, mut line) = (0usize, 0u64);
+                pf.candidates(bytes, |start, end| {
+                    line += memchr::memchr_iter(b'\n', &bytes[pos..start]).count() as u64;
+                    self.line(&mut st, chunk, line, &bytes[start..end], render);
+                    line += 1;
+                    pos = (end + 1).min(bytes.len());
+                });
+                let looked = st.out.counts.read;
+                st.out.counts.read = lines;
+                st.out.counts.filtered += lines - looked;
+                st.out.counts.prefiltered = lines - looked;
+            }
+            _ => {
+                for (line, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+                    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+                    self.line(&mut st, chunk, line as u64, raw, render);
+                }
+            }
+        }
+        st.out
+    }
+
+    fn line(&self, st: &mut State, chunk: &Chunk, line: u64, raw: &[u8], render: &dyn Render) {
+        let c = &mut st.out.counts;
+        c.read += 1;
+        let mut json = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line == 0 && chunk.starts_source {
+            json = json.strip_prefix(BOM).unwrap_or(json);
+        }
+        if json.iter().all(u8::is_ascii_whitespace) {
+            c.filtered += 1;
+            return;
+        }
+        let raw_ok = self.raw.as_ref().is_none_or(|set| set.is_match(raw));
+        if !raw_ok && self.raw_skips() {
+            c.filtered += 1;
+            c.prefiltered += 1;
+            return;
+        }
+        c.decoded += 1;
+        let slots = std::mem::take(&mut st.slots);
+        let rec = match Record::decode(raw, json, &self.proj, slots) {
+            Ok(rec) => rec,
+            Err((e, slots)) => {
+                st.slots = slots;
+                self.reject(st, line, raw, e.to_string());
+                return;
+            }
+        };
+        let in_window = match (self.since, self.until) {
+            (None, None) => true,
+            (since, until) => self
+                .time
+                .of(&rec)
+                .is_some_and(|t| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)),
+        };
+        let matched = in_window
+            && (raw_ok && self.expr.as_ref().is_none_or(|e| e.matches(&rec))) != self.invert;
+        if matched {
+            match render.render(&rec, line, &mut st.out.rendered) {
+                Ok(()) => st.out.counts.emitted += 1,
+                Err(reason) => self.reject(st, line, raw, reason),
+            }
+        } else {
+            st.out.counts.filtered += 1;
+        }
+        st.slots = rec.into_slots();
+    }
+
+    fn reject(&self, st: &mut State, line: u64, raw: &[u8], reason: String) {
+        st.out.counts.rejected += 1;
+        st.out.rejects.push(Rejected {
+            line,
+            reason,
+            raw: if self.keep_raw_rejects {
+                raw.to_vec()
+            } else {
+                Vec::new()
+            },
+        });
+    }
+}
+
+struct State {
+    out: FilterOut,
+    slots: Vec<Option<serde_json::Value>>,
+}
