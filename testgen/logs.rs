@@ -100,7 +100,9 @@ const METHODS: [(&str, u32); 6] = [
     ("EMI", 5),
     ("COD", 5),
 ];
-const GATEWAYS: [&str; 7] = ["razorpay", "payu", "cashfree", "paytm", "phonepe", "billdesk", "juspay"];
+const GATEWAYS: [&str; 7] = [
+    "razorpay", "payu", "cashfree", "paytm", "phonepe", "billdesk", "juspay",
+];
 const CITIES: [(&str, &str, f64, f64); 10] = [
     ("Mumbai", "MH", 19.0760, 72.8777),
     ("Delhi", "DL", 28.7041, 77.1025),
@@ -118,13 +120,31 @@ const ERRORS: [(&str, &str, u16); 6] = [
     ("GATEWAY_TIMEOUT", "gateway timeout after 30000 ms", 504),
     ("BANK_DECLINED", "transaction declined by issuing bank", 402),
     ("INSUFFICIENT_FUNDS", "insufficient funds in account", 402),
-    ("UPI_COLLECT_EXPIRED", "UPI collect request expired before approval", 408),
+    (
+        "UPI_COLLECT_EXPIRED",
+        "UPI collect request expired before approval",
+        408,
+    ),
     ("RISK_REJECTED", "payment blocked by fraud rules", 403),
-    ("UPSTREAM_UNAVAILABLE", "upstream service unavailable: connection refused", 503),
+    (
+        "UPSTREAM_UNAVAILABLE",
+        "upstream service unavailable: connection refused",
+        503,
+    ),
 ];
 const NAMES: [&str; 12] = [
-    "rahul.sharma", "priya.patel", "amit.kumar", "sneha.reddy", "arjun.nair", "kavya.iyer",
-    "vikram.singh", "ananya.das", "rohan.mehta", "isha.gupta", "karthik.rao", "neha.joshi",
+    "rahul.sharma",
+    "priya.patel",
+    "amit.kumar",
+    "sneha.reddy",
+    "arjun.nair",
+    "kavya.iyer",
+    "vikram.singh",
+    "ananya.das",
+    "rohan.mehta",
+    "isha.gupta",
+    "karthik.rao",
+    "neha.joshi",
 ];
 const VPA_BANKS: [&str; 6] = ["okhdfcbank", "okicici", "oksbi", "ybl", "paytm", "axl"];
 const PATHS: [(&str, &str); 5] = [
@@ -195,7 +215,9 @@ fn write_bad(rng: &mut Rng, line: &mut String, ms: i64) {
             line.push_str("\",\"level\":\"ERROR\",\"service\":\"payment-serv");
         }
         1 => {
-            line.push_str("panic: runtime error: invalid memory address or nil pointer dereference");
+            line.push_str(
+                "panic: runtime error: invalid memory address or nil pointer dereference",
+            );
         }
         _ => {
             line.push_str("{\"timestamp\":\"");
@@ -245,11 +267,22 @@ fn write_record(rng: &mut Rng, line: &mut String, ms: i64) {
 
     line.push_str("{\"timestamp\":\"");
     ist_timestamp(line, ms);
-    let _ = write!(line, "\",\"level\":\"{level}\",\"service\":\"{service}\",\"host\":\"{service}-{}\"", rng.below(6));
+    let _ = write!(
+        line,
+        "\",\"level\":\"{level}\",\"service\":\"{service}\",\"host\":\"{service}-{}\"",
+        rng.below(6)
+    );
     let message = match (error, status) {
         (Some((_, msg, _)), _) => format!("payment failed: {msg}"),
         (None, "pending") => "payment pending confirmation from gateway".to_string(),
-        _ => format!("payment {} via {gateway}", if rng.below(2) == 0 { "captured" } else { "authorized" }),
+        _ => format!(
+            "payment {} via {gateway}",
+            if rng.below(2) == 0 {
+                "captured"
+            } else {
+                "authorized"
+            }
+        ),
     };
     let _ = write!(line, ",\"message\":\"{message}\",\"trace_id\":\"");
     rng.hex(line, 32);
@@ -268,11 +301,21 @@ fn write_record(rng: &mut Rng, line: &mut String, ms: i64) {
     }
     match method {
         "UPI" => {
-            let _ = write!(line, ",\"vpa\":\"{name}{}@{}\"", rng.below(100), rng.pick(&VPA_BANKS));
+            let _ = write!(
+                line,
+                ",\"vpa\":\"{name}{}@{}\"",
+                rng.below(100),
+                rng.pick(&VPA_BANKS)
+            );
         }
         "CARD" | "EMI" => {
             let network = *rng.pick(&["VISA", "MASTERCARD", "RUPAY", "AMEX"]);
-            let _ = write!(line, ",\"card\":{{\"network\":\"{network}\",\"bin\":\"{}\",\"last4\":\"{:04}\"}}", 400_000 + rng.below(200_000), rng.below(10_000));
+            let _ = write!(
+                line,
+                ",\"card\":{{\"network\":\"{network}\",\"bin\":\"{}\",\"last4\":\"{:04}\"}}",
+                400_000 + rng.below(200_000),
+                rng.below(10_000)
+            );
         }
         _ => {}
     }

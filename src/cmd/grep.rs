@@ -13,7 +13,9 @@ use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
 use crate::output::es_bulk::index::IndexTemplate;
 use crate::output::es_bulk::{Action, BulkOptions, BulkRender, IdSpec, ES_REQUEST_CAP};
 use crate::output::progress::Progress;
-use crate::output::{self, ByteSink, CountOnly, Destination, Format, NullSink, Render, Sink};
+use crate::output::{
+    self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Sink,
+};
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow};
 use crate::record::FieldPath;
@@ -22,7 +24,7 @@ use crate::stage::filter::{Filter, FilterSpec};
 const HELP: &str = "\
 Expressions:
   level=ERROR                      equal (text), case-sensitive
-  amount>10000  http.status>=500   numeric when the field holds a number (or a numeric string)
+  amount>10000  http.status>=500   numeric: holds only for numbers and numeric strings (\"2999.00\")
   level!=INFO                      present and not equal (missing fields never compare)
   message~=timeout                 substring
   message~~=\"(?i)gateway timeout\"  regex (Rust regex syntax)
@@ -310,7 +312,7 @@ fn build_output(
     Ok(match format {
         Format::Auto | Format::Ndjson if fields.is_empty() => (
             Box::new(output::ndjson::RawLines),
-            Box::new(ByteSink::new(Destination::open(out)?)),
+            Box::new(RawLineSink::new(Destination::open(out)?)),
         ),
         Format::Auto | Format::Ndjson => (
             Box::new(output::ndjson::Projected::new(fields)),

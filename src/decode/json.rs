@@ -20,6 +20,11 @@ impl fmt::Display for DecodeError {
 fn describe(err: &serde_json::Error) -> DecodeError {
     // serde_json says "at line 1 column N"; a record is one line, so keep only the column.
     let msg = err.to_string();
+    if msg.starts_with("not a JSON object") {
+        // Our own message from the top-level visitor: it names the problem already.
+        let end = msg.find(" at line ").unwrap_or(msg.len());
+        return DecodeError(msg[..end].to_string());
+    }
     let msg = match msg.rfind(" at line ") {
         Some(i) => format!("{} at column {}", &msg[..i], err.column()),
         None => msg,
@@ -77,14 +82,24 @@ pub fn decode_projected(
 ) -> Result<(), DecodeError> {
     slots.clear();
     slots.resize(proj.len(), None);
+    check_utf8(line)?;
     let mut de = serde_json::Deserializer::from_slice(line);
     de.deserialize_any(TopVisitor { proj, slots })
         .map_err(|e| describe(&e))?;
     de.end().map_err(|e| describe(&e))
 }
 
+/// JSON text is UTF-8. serde_json checks that only in the values it materialises, so skipped
+/// values are checked here: a line with invalid bytes anywhere is rejected, never passed on.
+fn check_utf8(line: &[u8]) -> Result<(), DecodeError> {
+    std::str::from_utf8(line)
+        .map(|_| ())
+        .map_err(|e| DecodeError(format!("invalid UTF-8 at column {}", e.valid_up_to() + 1)))
+}
+
 /// Decodes the whole line as one JSON object, keeping key order.
 pub fn decode_full(line: &[u8]) -> Result<Map<String, Value>, DecodeError> {
+    check_utf8(line)?;
     match serde_json::from_slice::<Value>(line) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(not_object(&other)),
@@ -205,7 +220,8 @@ mod tests {
             (br#"{"a":1} x"#, "trailing characters"),
             (b"[1,2]", "not a JSON object (the line is an array)"),
             (b"42", "not a JSON object (the line is a number)"),
-            (b"{\"a\":\"\xff\"}", "invalid"),
+            (b"{\"a\":\"\xff\"}", "invalid UTF-8 at column 7"),
+            (b"{\"b\":\"\xff\",\"a\":1}", "invalid UTF-8 at column 7"),
             (br#"{"b":tru}"#, "invalid JSON"),
         ];
         for (line, want) in cases {

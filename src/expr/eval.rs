@@ -88,10 +88,9 @@ fn compare(v: &Value, op: Op, lit: &Literal) -> bool {
         (Value::Null, _) | (_, Literal::Null) => None,
         (Value::Array(_) | Value::Object(_), _) => None,
         (Value::Bool(b), Literal::Bool(l)) => return op == Op::Eq && b == l,
-        (_, Literal::Num(n, _)) => match value_number(v) {
-            Some(x) => x.partial_cmp(n),
-            None => Some(value_text(v).as_ref().cmp(lit.text())),
-        },
+        // Against a number, only numbers (or numeric strings) compare: `amount>1000` must not
+        // hold for "n/a" or true by comparing text.
+        (_, Literal::Num(n, _)) => value_number(v).and_then(|x| x.partial_cmp(n)),
         (_, lit) => Some(value_text(v).as_ref().cmp(lit.text())),
     };
     let Some(ord) = ord else { return false };
@@ -151,6 +150,11 @@ mod tests {
         assert!(check("level in (WARN, ERROR)", r.clone()));
         assert!(check("amount in (1, 15000)", r.clone()));
         assert!(!check("level in (WARN, INFO)", r));
+        let odd = json!({"a":"n/a","b":true,"c":"1e3"});
+        assert!(!check("a>1000", odd.clone()) && !check("a<1000", odd.clone()));
+        assert!(check("a!=1000", odd.clone()), "present and not equal");
+        assert!(!check("b>0", odd.clone()));
+        assert!(check("c=1000", odd));
     }
 
     #[test]

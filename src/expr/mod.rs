@@ -11,8 +11,9 @@
 //! ```
 //!
 //! Semantics, chosen to be unsurprising on messy logs:
-//! * comparisons are numeric when the value is a number (or a string holding one, like
-//!   `"2999.00"`) and the literal is a number; otherwise they compare text;
+//! * against a number literal, comparisons are numeric: the value must be a number or a string
+//!   holding one (`"2999.00"`); any other value (`"n/a"`, `true`, an object) never satisfies
+//!   `=`, `<`, `>`…; against a text literal, comparisons compare text;
 //! * a comparison on a missing field is false, `!=` included, so `not level=ERROR` matches lines
 //!   without `level`, and `level!=ERROR` does not;
 //! * `null` only equals `null`; a null field is otherwise treated like a missing one;

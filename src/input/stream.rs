@@ -83,7 +83,11 @@ impl StreamCutter {
                 // One line longer than a chunk: keep reading until it ends.
                 scanned = buf.len();
             }
-            let want = self.chunk_size.max(buf.len() / 2).max(1 << 16);
+            // Grow in bounded steps: a huge --chunk-size must not mean a huge zeroed buffer up front.
+            let want = self
+                .chunk_size
+                .saturating_sub(buf.len())
+                .clamp(1 << 16, 1 << 20);
             let old = buf.len();
             buf.resize(old + want, 0);
             match read_some(&mut self.reader, &mut buf[old..]) {

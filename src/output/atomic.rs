@@ -1,5 +1,9 @@
 //! Files that appear complete or not at all: written under a hidden temporary name in the target
 //! directory and renamed over the target on commit. Dropped uncommitted, the temporary is removed.
+//!
+//! Only regular files (or new paths) are replaced that way: a target that exists and is anything
+//! else — `/dev/null`, a FIFO, `/dev/stdout` — is written in place, since renaming over it would
+//! replace the device or pipe with a plain file.
 
 use std::fs::File;
 use std::io::Write;
@@ -10,13 +14,25 @@ use crate::error::ObsError;
 /// A file being written atomically.
 pub struct AtomicFile {
     target: PathBuf,
-    tmp: PathBuf,
+    /// The temporary name; `None` when writing a special file in place.
+    tmp: Option<PathBuf>,
     file: Option<File>,
 }
 
 impl AtomicFile {
     /// Starts writing `target` (through `.<name>.obs-tmp` beside it).
     pub fn create(target: PathBuf) -> Result<AtomicFile, ObsError> {
+        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| ObsError::io(&target, e))?;
+            return Ok(AtomicFile {
+                target,
+                tmp: None,
+                file: Some(file),
+            });
+        }
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -25,7 +41,7 @@ impl AtomicFile {
         let file = File::create(&tmp).map_err(|e| ObsError::io(&tmp, e))?;
         Ok(AtomicFile {
             target,
-            tmp,
+            tmp: Some(tmp),
             file: Some(file),
         })
     }
@@ -37,10 +53,14 @@ impl AtomicFile {
 
     /// Flushes to disk and renames into place.
     pub fn commit(mut self) -> Result<(), ObsError> {
-        if let Some(f) = self.file.take() {
-            f.sync_all().map_err(|e| ObsError::io(&self.tmp, e))?;
+        let file = self.file.take();
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        if let Some(f) = file {
+            f.sync_all().map_err(|e| ObsError::io(&tmp, e))?;
         }
-        std::fs::rename(&self.tmp, &self.target).map_err(|e| ObsError::io(&self.target, e))
+        std::fs::rename(&tmp, &self.target).map_err(|e| ObsError::io(&self.target, e))
     }
 }
 
@@ -61,8 +81,36 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (self.file.take(), self.tmp.take()) {
+            let _ = std::fs::remove_file(tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_into_place_only_on_commit() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let target = dir.path().join("out.ndjson");
+        let mut f = AtomicFile::create(target.clone()).expect("create");
+        f.write_all(b"x").expect("write");
+        assert!(!target.exists());
+        f.commit().expect("commit");
+        assert_eq!(std::fs::read(&target).expect("read"), b"x");
+        let f = AtomicFile::create(dir.path().join("dropped")).expect("create");
+        drop(f);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[test]
+    fn special_files_are_written_in_place() {
+        let mut f = AtomicFile::create(PathBuf::from("/dev/null")).expect("open");
+        f.write_all(b"discarded").expect("write");
+        f.commit().expect("commit");
+        let meta = std::fs::metadata("/dev/null").expect("meta");
+        assert!(!meta.is_file(), "/dev/null must stay a device");
     }
 }

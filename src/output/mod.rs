@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::ObsError;
+use crate::input::Chunk;
 use crate::record::Record;
 use atomic::AtomicFile;
 
@@ -46,6 +47,8 @@ pub type Row = Vec<(String, String)>;
 pub struct Mark {
     /// 0-based line index in its chunk.
     pub line: u64,
+    /// Byte range of the record's line in its chunk.
+    pub span: std::ops::Range<usize>,
     /// End offset of its bytes in [`Rendered::buf`].
     pub end: usize,
     /// Its row, for row-based sinks.
@@ -53,8 +56,10 @@ pub struct Mark {
 }
 
 /// The output of one chunk, in input order.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Rendered {
+    /// The chunk itself, kept when the sink copies lines straight from it ([`RawLineSink`]).
+    pub source: Option<Chunk>,
     /// Rendered bytes of all kept records.
     pub buf: Vec<u8>,
     /// One mark per kept record.
@@ -64,10 +69,11 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Marks the end of a record whose bytes were just appended to `buf`.
-    pub fn mark(&mut self, line: u64, row: Option<Row>) {
+    /// Marks the end of `rec`, whose rendering (if any) was just appended to `buf`.
+    pub fn mark(&mut self, rec: &Record, row: Option<Row>) {
         self.marks.push(Mark {
-            line,
+            line: rec.line,
+            span: rec.span.clone(),
             end: self.buf.len(),
             row,
         });
@@ -86,7 +92,11 @@ impl Rendered {
 /// written (e.g. no field for the index name): it is then rejected, not lost.
 pub trait Render: Sync {
     /// Appends the record to `out` and marks it.
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String>;
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String>;
+    /// True when the sink writes kept lines straight from the chunk, which must then be kept.
+    fn keeps_chunk(&self) -> bool {
+        false
+    }
     /// Top-level keys this renderer reads, so they are decoded with the filter's projection.
     fn needs(&self) -> Vec<String> {
         Vec::new()
@@ -197,8 +207,52 @@ impl Sink for NullSink {
 pub struct CountOnly;
 
 impl Render for CountOnly {
-    fn render(&self, _: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
-        out.mark(line, None);
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+        out.mark(rec, None);
         Ok(())
+    }
+}
+
+/// Writes kept lines straight from their chunk, byte for byte, one write per run of adjacent
+/// lines: no copy into an intermediate buffer.
+pub struct RawLineSink {
+    dest: Destination,
+}
+
+impl RawLineSink {
+    /// Writes to `dest`.
+    pub fn new(dest: Destination) -> Self {
+        RawLineSink { dest }
+    }
+}
+
+impl Sink for RawLineSink {
+    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+        if take == 0 {
+            return Ok(());
+        }
+        let Some(chunk) = &r.source else {
+            anyhow::bail!("internal error: raw lines without their chunk");
+        };
+        let bytes = chunk.bytes();
+        let mut marks = r.marks[..take].iter().peekable();
+        while let Some(first) = marks.next() {
+            let start = first.span.start;
+            let mut end = first.span.end;
+            while let Some(next) = marks.next_if(|m| m.span.start == end + 1) {
+                end = next.span.end;
+            }
+            if end < bytes.len() {
+                // The byte after a line inside a chunk is its newline: write it along.
+                self.dest.write_all(&bytes[start..=end])?;
+            } else {
+                self.dest.write_all(&bytes[start..end])?;
+                self.dest.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.dest.commit()
     }
 }

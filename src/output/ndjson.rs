@@ -5,15 +5,17 @@ use serde_json::{Map, Value};
 use super::{Render, Rendered};
 use crate::record::{FieldPath, Record};
 
-/// Copies each kept line as read (CRLF and all), ending it with `\n`.
+/// Keeps each line as read (CRLF and all); [`super::RawLineSink`] copies it from the chunk.
 pub struct RawLines;
 
 impl Render for RawLines {
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
-        out.buf.extend_from_slice(rec.raw);
-        out.buf.push(b'\n');
-        out.mark(line, None);
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+        out.mark(rec, None);
         Ok(())
+    }
+
+    fn keeps_chunk(&self) -> bool {
+        true
     }
 }
 
@@ -41,11 +43,11 @@ pub fn project(rec: &Record, fields: &[FieldPath]) -> Map<String, Value> {
 }
 
 impl Render for Projected {
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
         serde_json::to_writer(&mut out.buf, &project(rec, &self.fields))
             .map_err(|e| e.to_string())?;
         out.buf.push(b'\n');
-        out.mark(line, None);
+        out.mark(rec, None);
         Ok(())
     }
 

@@ -93,7 +93,7 @@ fn flatten(prefix: &str, v: &Value, skip: &[String], out: &mut Vec<(String, Stri
 }
 
 impl Render for Pretty {
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
         let obj = rec.full().map_err(|e| e.to_string())?;
         let mut s = String::with_capacity(rec.raw.len());
         let mut shown: Vec<String> = Vec::new();
@@ -146,7 +146,7 @@ impl Render for Pretty {
         }
         out.buf.extend_from_slice(s.trim_end().as_bytes());
         out.buf.push(b'\n');
-        out.mark(line, None);
+        out.mark(rec, None);
         Ok(())
     }
 }

@@ -31,7 +31,7 @@ pub fn cell(v: Option<&Value>) -> String {
 }
 
 impl Render for Rows {
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
         let row: Row = if self.fields.is_empty() {
             let obj = rec.full().map_err(|e| e.to_string())?;
             obj.iter()
@@ -43,7 +43,7 @@ impl Render for Rows {
                 .map(|f| (f.as_str().to_string(), cell(rec.get(f))))
                 .collect()
         };
-        out.mark(line, Some(row));
+        out.mark(rec, Some(row));
         Ok(())
     }
 

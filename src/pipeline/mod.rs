@@ -76,7 +76,7 @@ pub fn run_ordered<T, W, C>(
 ) -> anyhow::Result<()>
 where
     T: Send,
-    W: Fn(&Chunk) -> T + Sync,
+    W: Fn(Chunk) -> T + Sync,
     C: FnMut(ChunkMeta, T) -> anyhow::Result<Flow> + Send,
 {
     let threads = threads.max(1);
@@ -142,8 +142,7 @@ where
                         source: chunk.source,
                         len: chunk.bytes().len(),
                     };
-                    let out = work(&chunk);
-                    drop(chunk);
+                    let out = work(chunk);
                     // The consumer may have stopped; its results are then unwanted.
                     let _ = tx.send((meta.seq, Item::Done(meta, out)));
                 });

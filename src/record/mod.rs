@@ -16,6 +16,10 @@ pub use path::FieldPath;
 
 /// One input line and its lazily decoded fields.
 pub struct Record<'a> {
+    /// 0-based index of the line in its chunk.
+    pub line: u64,
+    /// Byte range of `raw` in its chunk.
+    pub span: std::ops::Range<usize>,
     /// The line as read, without its `\n` (a `\r` before it is kept here, stripped in `json`).
     pub raw: &'a [u8],
     /// The bytes given to the JSON decoder: `raw` without a trailing `\r` or leading BOM.
@@ -28,6 +32,8 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// Decodes the projected fields of `raw`; fails when the line is not one JSON object.
     pub fn decode(
+        line: u64,
+        span: std::ops::Range<usize>,
         raw: &'a [u8],
         json: &'a [u8],
         proj: &'a Projection,
@@ -36,6 +42,8 @@ impl<'a> Record<'a> {
         let mut slots = slots;
         match decode_projected(json, proj, &mut slots) {
             Ok(()) => Ok(Record {
+                line,
+                span,
                 raw,
                 json,
                 proj,

@@ -121,7 +121,7 @@ impl Filter {
     }
 
     /// Filters one chunk, rendering kept records with `render`.
-    pub fn run(&self, chunk: &Chunk, render: &dyn Render) -> FilterOut {
+    pub fn run(&self, chunk: Chunk, render: &dyn Render) -> FilterOut {
         let bytes = chunk.bytes();
         let lines = count_lines(bytes);
         let mut st = State {
@@ -138,7 +138,7 @@ impl Filter {
                 let (mut pos, mut line) = (0usize, 0u64);
                 pf.candidates(bytes, |start, end| {
                     line += memchr::memchr_iter(b'\n', &bytes[pos..start]).count() as u64;
-                    self.line(&mut st, chunk, line, &bytes[start..end], render);
+                    self.line(&mut st, &chunk, line, start..end, render);
                     line += 1;
                     pos = (end + 1).min(bytes.len());
                 });
@@ -148,16 +148,30 @@ impl Filter {
                 st.out.counts.prefiltered = lines - looked;
             }
             _ => {
-                for (line, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-                    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-                    self.line(&mut st, chunk, line as u64, raw, render);
+                let mut start = 0;
+                for line in 0..lines {
+                    let end =
+                        memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+                    self.line(&mut st, &chunk, line, start..end, render);
+                    start = end + 1;
                 }
             }
+        }
+        if render.keeps_chunk() && !st.out.rendered.marks.is_empty() {
+            st.out.rendered.source = Some(chunk);
         }
         st.out
     }
 
-    fn line(&self, st: &mut State, chunk: &Chunk, line: u64, raw: &[u8], render: &dyn Render) {
+    fn line(
+        &self,
+        st: &mut State,
+        chunk: &Chunk,
+        line: u64,
+        span: std::ops::Range<usize>,
+        render: &dyn Render,
+    ) {
+        let raw = &chunk.bytes()[span.clone()];
         let c = &mut st.out.counts;
         c.read += 1;
         let mut json = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -176,7 +190,7 @@ impl Filter {
         }
         c.decoded += 1;
         let slots = std::mem::take(&mut st.slots);
-        let rec = match Record::decode(raw, json, &self.proj, slots) {
+        let rec = match Record::decode(line, span, raw, json, &self.proj, slots) {
             Ok(rec) => rec,
             Err((e, slots)) => {
                 st.slots = slots;
@@ -194,7 +208,7 @@ impl Filter {
         let matched = in_window
             && (raw_ok && self.expr.as_ref().is_none_or(|e| e.matches(&rec))) != self.invert;
         if matched {
-            match render.render(&rec, line, &mut st.out.rendered) {
+            match render.render(&rec, &mut st.out.rendered) {
                 Ok(()) => st.out.counts.emitted += 1,
                 Err(reason) => self.reject(st, line, raw, reason),
             }

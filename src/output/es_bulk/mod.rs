@@ -111,7 +111,7 @@ fn hex(h: u128) -> String {
 }
 
 impl Render for BulkRender {
-    fn render(&self, rec: &Record, line: u64, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
         let index = self.opts.index.render(rec, &self.time)?;
         let id = self.id(rec)?;
         let mut meta = Map::new();
@@ -157,7 +157,7 @@ impl Render for BulkRender {
                 false => stats.observe(&super::ndjson::project(rec, &self.fields), tf.as_deref()),
             }
         }
-        out.mark(line, None);
+        out.mark(rec, None);
         Ok(())
     }
 

@@ -1,0 +1,74 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_obs_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_obs_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_obs_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_obs_using_subcommand
+    set -l cmd (__fish_obs_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c obs -n "__fish_obs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_needs_command" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_needs_command" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s m -l max-count -d 'Stop after N matching lines (the first N in input order)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -l time-field -d 'Field holding the record\'s timestamp [default: timestamp, @timestamp, time, ts]' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l until -d 'Keep records before this time (same forms as --since)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
+ndjson\t'One JSON object per line; kept lines byte for byte as read'
+pretty\t'Compact coloured lines: time, level, service, message, then key=value'
+table\t'An aligned table (columns from --fields or the first records)'
+csv\t'CSV with a header row (columns from --fields or the first record)'
+es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'"
+complete -c obs -n "__fish_obs_using_subcommand grep" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c obs -n "__fish_obs_using_subcommand grep" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
+create\t'Create only; an existing `_id` is a per-item 409 conflict'"
+complete -c obs -n "__fish_obs_using_subcommand grep" -l id-field -d 'Take _id from these fields (comma-separated, joined with \'-\')' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l out-dir -d 'Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES\'s 100mb request cap' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l max-docs -d 'Most documents per bulk file' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar and no summaries (errors and reject reports still go to stderr)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

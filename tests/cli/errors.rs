@@ -1,0 +1,247 @@
+//! Bad input is never silently lost: every case of DESIGN.md §3 has a defined, tested outcome.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::{gzip, obs_cmd, Scratch};
+
+const MIXED: &[u8] = b"{\"n\":1,\"level\":\"ERROR\"}\nnot json at all\n{\"n\":2,\"level\":\"ERROR\"\n[1,2,3]\n{\"n\":3,\"level\":\"INFO\"}\n\n{\"n\":4,\"level\":\"ERROR\",\"bad\":\"\xff\"}\n{\"n\":5,\"level\":\"ERROR\"}";
+
+/// Parses `read N lines …: E emitted + F filtered + R rejected` from --stats.
+fn stats(stderr: &str) -> (u64, u64, u64, u64) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" emitted + "))
+        .expect(stderr);
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let n = nums.len();
+    (nums[0], nums[n - 3], nums[n - 2], nums[n - 1])
+}
+
+#[test]
+fn report_counts_and_points_at_lines() {
+    let s = Scratch::new();
+    s.file("m.ndjson", MIXED);
+    let r = s.run(&["grep", "--validate", "--stats", "level=ERROR", "m.ndjson"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.lines(),
+        [
+            "{\"n\":1,\"level\":\"ERROR\"}",
+            "{\"n\":5,\"level\":\"ERROR\"}"
+        ]
+    );
+    assert!(
+        r.stderr.contains("obs: m.ndjson:2: invalid JSON"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("obs: m.ndjson:3: invalid JSON: EOF while parsing"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("obs: m.ndjson:4: not a JSON object (the line is an array)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("obs: m.ndjson:7: invalid UTF-8 at column 31"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("4 lines rejected"), "{}", r.stderr);
+    let (read, emitted, filtered, rejected) = stats(&r.stderr);
+    assert_eq!((read, emitted, filtered, rejected), (8, 2, 2, 4));
+    assert_eq!(read, emitted + filtered + rejected);
+}
+
+#[test]
+fn prefilter_mode_finds_only_what_it_decodes_and_says_so() {
+    let s = Scratch::new();
+    s.file("m.ndjson", MIXED);
+    let r = s.run(&["grep", "--stats", "level=ERROR", "m.ndjson"]);
+    let (read, emitted, filtered, rejected) = stats(&r.stderr);
+    assert_eq!(read, emitted + filtered + rejected);
+    assert_eq!(
+        (emitted, rejected),
+        (2, 2),
+        "lines 3 and 7 contain ERROR: decoded, rejected"
+    );
+    assert!(
+        r.stderr.contains("raw-byte prefilter (ERROR)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--validate"), "{}", r.stderr);
+}
+
+#[test]
+fn rejects_file_keeps_lines_exactly_as_read() {
+    let s = Scratch::new();
+    s.file("m.ndjson", MIXED);
+    let r = s.run(&[
+        "grep",
+        "--validate",
+        "--on-error",
+        "skip",
+        "--rejects",
+        "bad.ndjson",
+        "--rejects-reasons",
+        "why.txt",
+        "exists(n)",
+        "m.ndjson",
+    ]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, "", "skip prints nothing");
+    let bad = std::fs::read(s.path().join("bad.ndjson")).unwrap();
+    assert_eq!(
+        bad,
+        b"not json at all\n{\"n\":2,\"level\":\"ERROR\"\n[1,2,3]\n{\"n\":4,\"level\":\"ERROR\",\"bad\":\"\xff\"}\n"
+    );
+    let why = s.read("why.txt");
+    let sites: Vec<&str> = why.lines().map(|l| l.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        sites,
+        ["m.ndjson:2", "m.ndjson:3", "m.ndjson:4", "m.ndjson:7"]
+    );
+}
+
+#[test]
+fn fail_stops_at_the_first_bad_line_after_writing_what_precedes_it() {
+    let s = Scratch::new();
+    s.file("m.ndjson", MIXED);
+    let r = s.run(&[
+        "grep",
+        "--on-error",
+        "fail",
+        "--validate",
+        "exists(n)",
+        "m.ndjson",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.lines(), ["{\"n\":1,\"level\":\"ERROR\"}"]);
+    assert!(
+        r.stderr.starts_with("obs: m.ndjson:2: invalid JSON"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn crlf_bom_no_final_newline_empty_file() {
+    let s = Scratch::new();
+    s.file(
+        "bom.ndjson",
+        b"\xEF\xBB\xBF{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}",
+    );
+    s.file("empty.ndjson", b"");
+    let r = s.run(&["grep", "--stats", "a>=1", "bom.ndjson", "empty.ndjson"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.raw_stdout,
+        b"\xEF\xBB\xBF{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}\n"
+    );
+    assert_eq!(stats(&r.stderr), (3, 3, 0, 0));
+    let r = s.run(&["grep", "--stats", "a>=1", "empty.ndjson"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(stats(&r.stderr), (0, 0, 0, 0));
+}
+
+#[test]
+fn a_very_long_line_passes_whole() {
+    let s = Scratch::new();
+    let big = "x".repeat(12 << 20);
+    let content = format!("{{\"a\":1}}\n{{\"a\":2,\"blob\":\"{big}\"}}\n{{\"a\":3}}\n");
+    s.file("big.ndjson", &content);
+    for extra in [&[][..], &["--no-mmap"][..]] {
+        let mut args = vec!["grep", "a=2", "big.ndjson", "--chunk-size", "4096"];
+        args.extend_from_slice(extra);
+        let r = s.run(&args);
+        assert_eq!(r.code, 0);
+        assert_eq!(r.stdout.len(), big.len() + 18);
+    }
+}
+
+#[test]
+fn mistyped_values_compare_as_documented() {
+    let s = Scratch::new();
+    s.file("t.ndjson", "{\"amount\":\"2999.00\"}\n{\"amount\":\"n/a\"}\n{\"amount\":true}\n{\"amount\":[5000,1]}\n{\"amount\":{\"v\":1}}\n");
+    let r = s.run(&["grep", "amount>1000", "t.ndjson"]);
+    assert_eq!(
+        r.lines(),
+        ["{\"amount\":\"2999.00\"}", "{\"amount\":[5000,1]}"]
+    );
+}
+
+#[test]
+fn truncated_gzip_processes_what_is_readable_then_fails() {
+    let s = Scratch::new();
+    let body: String = (0..20000)
+        .map(|i| format!("{{\"i\":{i},\"pad\":\"{}\"}}\n", "p".repeat(40)))
+        .collect();
+    let gz = gzip(body.as_bytes());
+    s.file("cut.ndjson.gz", &gz[..gz.len() * 2 / 3]);
+    let r = s.run(&[
+        "grep",
+        "--stats",
+        "--rejects",
+        "bad.ndjson",
+        "exists(i)",
+        "cut.ndjson.gz",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("gzip stream is damaged after"),
+        "{}",
+        r.stderr
+    );
+    let got = r.lines();
+    assert!(got.len() > 1000, "lines before the damage are written");
+    for (i, l) in got.iter().enumerate() {
+        assert!(
+            l.starts_with(&format!("{{\"i\":{i},")),
+            "line {i} out of order"
+        );
+    }
+    let bad = s.read("bad.ndjson");
+    assert!(
+        bad.lines().count() <= 1,
+        "at most the cut last line is rejected"
+    );
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let s = Scratch::new();
+    let body: String = (0..200_000).map(|i| format!("{{\"i\":{i}}}\n")).collect();
+    s.file("many.ndjson", &body);
+    let mut child = obs_cmd(s.path())
+        .args(["grep", "exists(i)", "many.ndjson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(err, "");
+}
