@@ -66,7 +66,7 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print on
 complete -c obs -n "__fish_obs_using_subcommand grep" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
-complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar and no summaries (errors and reject reports still go to stderr)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar (errors and the bad-input report still go to stderr)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print version'

@@ -146,7 +146,7 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// No progress bar and no summaries (errors and reject reports still go to stderr).
+    /// No progress bar (errors and the bad-input report still go to stderr).
     #[arg(long)]
     pub quiet: bool,
 }

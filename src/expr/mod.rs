@@ -166,7 +166,7 @@ impl Expr {
     pub fn project_into(&self, proj: &mut Projection) {
         for p in self.paths() {
             for k in p.top_level_keys() {
-                proj.add(k);
+                proj.add(k.clone());
             }
         }
     }

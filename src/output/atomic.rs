@@ -1,6 +1,10 @@
 //! Files that appear complete or not at all: written under a hidden temporary name in the target
 //! directory and renamed over the target on commit. Dropped uncommitted, the temporary is removed.
 //!
+//! The rename protects readers and a run that fails midway; there is no fsync, as with `sort -o`
+//! or DuckDB's COPY: durability across a power cut is the file system's business, and syncing a
+//! gigabyte of output would cost a third of a second for every run.
+//!
 //! Only regular files (or new paths) are replaced that way: a target that exists and is anything
 //! else — `/dev/null`, a FIFO, `/dev/stdout` — is written in place, since renaming over it would
 //! replace the device or pipe with a plain file.
@@ -51,15 +55,12 @@ impl AtomicFile {
         &self.target
     }
 
-    /// Flushes to disk and renames into place.
+    /// Closes the file and renames it into place.
     pub fn commit(mut self) -> Result<(), ObsError> {
-        let file = self.file.take();
+        drop(self.file.take());
         let Some(tmp) = self.tmp.take() else {
             return Ok(());
         };
-        if let Some(f) = file {
-            f.sync_all().map_err(|e| ObsError::io(&tmp, e))?;
-        }
         std::fs::rename(&tmp, &self.target).map_err(|e| ObsError::io(&self.target, e))
     }
 }

@@ -54,7 +54,7 @@ impl Render for Projected {
     fn needs(&self) -> Vec<String> {
         self.fields
             .iter()
-            .flat_map(|f| f.top_level_keys())
+            .flat_map(|f| f.top_level_keys().iter().cloned())
             .collect()
     }
 }

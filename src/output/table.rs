@@ -50,7 +50,7 @@ impl Render for Rows {
     fn needs(&self) -> Vec<String> {
         self.fields
             .iter()
-            .flat_map(|f| f.top_level_keys())
+            .flat_map(|f| f.top_level_keys().iter().cloned())
             .collect()
     }
 }

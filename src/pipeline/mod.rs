@@ -87,7 +87,7 @@ where
     let window = Arc::new(Window {
         state: Mutex::new((0, false)),
         cond: Condvar::new(),
-        size: (threads as u64) * 3 + 2,
+        size: (threads as u64) * 8 + 4,
     });
     let (tx, rx) = crossbeam_channel::unbounded::<(u64, Item<T>)>();
 

@@ -62,8 +62,11 @@ impl<'a> Record<'a> {
     /// Value at `path`, from the projected fields when they cover it, otherwise from the full
     /// object.
     pub fn get(&self, path: &FieldPath) -> Option<&Value> {
-        let keys = path.top_level_keys();
-        if keys.iter().all(|k| self.proj.slot(k).is_some()) {
+        if path
+            .top_level_keys()
+            .iter()
+            .all(|k| self.proj.slot(k).is_some())
+        {
             path.resolve(&|k| self.proj.slot(k).and_then(|i| self.slots[i].as_ref()))
         } else {
             path.resolve_in(self.full().ok()?)

@@ -23,6 +23,8 @@ pub enum Segment {
 pub struct FieldPath {
     text: String,
     segments: Vec<Segment>,
+    /// `a`, `a.b`, … computed once: lookups happen for every line.
+    prefixes: Vec<String>,
 }
 
 impl FieldPath {
@@ -83,6 +85,7 @@ impl FieldPath {
         }
         Ok(FieldPath {
             text: text.to_string(),
+            prefixes: dotted_prefixes(&segments),
             segments,
         })
     }
@@ -99,13 +102,13 @@ impl FieldPath {
 
     /// Top-level keys under which this path may start (`a`, `a.b`, `a.b.c` for `a.b.c`): a
     /// decoder that only materialises these keys has everything [`FieldPath::resolve`] needs.
-    pub fn top_level_keys(&self) -> Vec<String> {
-        dotted_prefixes(&self.segments)
+    pub fn top_level_keys(&self) -> &[String] {
+        &self.prefixes
     }
 
     /// Looks the path up through `top`, a lookup of top-level keys.
     pub fn resolve<'v>(&self, top: &dyn Fn(&str) -> Option<&'v Value>) -> Option<&'v Value> {
-        for (n, key) in dotted_prefixes(&self.segments).iter().enumerate() {
+        for (n, key) in self.prefixes.iter().enumerate() {
             if let Some(v) = top(key) {
                 if let Some(found) = walk(v, &self.segments[n + 1..]) {
                     return Some(found);
@@ -170,9 +173,16 @@ fn walk<'v>(v: &'v Value, rest: &[Segment]) -> Option<&'v Value> {
     };
     match (first, v) {
         (Segment::Index(i), Value::Array(items)) => walk(items.get(*i)?, &rest[1..]),
-        (Segment::Key(_), Value::Object(map)) => {
+        (Segment::Key(k), Value::Object(map)) => {
+            // The nested form first, without building dotted keys.
+            if let Some(found) = map.get(k.as_str()).and_then(|c| walk(c, &rest[1..])) {
+                return Some(found);
+            }
+            if rest.len() < 2 {
+                return None;
+            }
             let prefixes = dotted_prefixes(rest);
-            for (n, key) in prefixes.iter().enumerate() {
+            for (n, key) in prefixes.iter().enumerate().skip(1) {
                 if let Some(child) = map.get(key.as_str()) {
                     if let Some(found) = walk(child, &rest[n + 1..]) {
                         return Some(found);

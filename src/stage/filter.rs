@@ -82,9 +82,9 @@ impl Filter {
         }
         if spec.since.is_some() || spec.until.is_some() {
             for f in &spec.time.fields {
-                f.top_level_keys().into_iter().for_each(|k| {
-                    proj.add(k);
-                });
+                for k in f.top_level_keys() {
+                    proj.add(k.clone());
+                }
             }
         }
         for k in spec.render_needs {

@@ -167,15 +167,24 @@ impl Render for BulkRender {
             .index
             .fields()
             .iter()
-            .flat_map(|f| f.top_level_keys())
+            .flat_map(|f| f.top_level_keys().iter().cloned())
             .collect();
         if let IdSpec::Fields(f) | IdSpec::Hash(f) = &self.opts.id {
-            keys.extend(f.iter().flat_map(|f| f.top_level_keys()));
+            keys.extend(f.iter().flat_map(|f| f.top_level_keys().iter().cloned()));
         }
         if self.opts.index.uses_time() {
-            keys.extend(self.time.fields.iter().flat_map(|f| f.top_level_keys()));
+            keys.extend(
+                self.time
+                    .fields
+                    .iter()
+                    .flat_map(|f| f.top_level_keys().iter().cloned()),
+            );
         }
-        keys.extend(self.fields.iter().flat_map(|f| f.top_level_keys()));
+        keys.extend(
+            self.fields
+                .iter()
+                .flat_map(|f| f.top_level_keys().iter().cloned()),
+        );
         keys
     }
 }
