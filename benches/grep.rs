@@ -34,7 +34,7 @@ fn grep(path: &Path, expr: &str, render: &dyn Render, sink: &mut dyn Sink, threa
         time: TimeSpec::new(None, None).unwrap(),
         validate: false,
         keep_raw_rejects: false,
-        render_needs: render.needs(),
+        needs: render.needs(),
     })
     .unwrap();
     let reader = ChunkReader::new(

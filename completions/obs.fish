@@ -27,6 +27,7 @@ end
 complete -c obs -n "__fish_obs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_needs_command" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_needs_command" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_needs_command" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
@@ -47,7 +48,8 @@ ndjson\t'One JSON object per line; kept lines byte for byte as read'
 pretty\t'Compact coloured lines: time, level, service, message, then key=value'
 table\t'An aligned table (columns from --fields or the first records)'
 csv\t'CSV with a header row (columns from --fields or the first record)'
-es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'"
+es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
+parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
@@ -70,5 +72,53 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress b
 complete -c obs -n "__fish_obs_using_subcommand grep" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print version'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l by -d 'Group by these keys (fields or key functions; see below)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l agg -d 'Metrics to compute [default: count]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l where -d 'Only records where this expression holds (same language as obs grep)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l every -d 'Time buckets of this width on the record timestamp: 30s, 5m, 1h, 1d, 1w, 1M' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l sort -d 'Order by a metric or key, largest first (NAME:asc for smallest first)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l top -d 'Keep the first N groups (per time bucket with --every), by --sort or the first metric' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l weight -d 'Sampling weight field [default: sampling.adjusted_count when present]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fail-if -d 'CI gate: exit 3 and print the groups for which this expression over the result columns holds, e.g. \'p99(response_time_ms) > 800\'. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-field -d 'Field holding the record\'s timestamp [default: timestamp, @timestamp, time, ts]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep records before this time (same forms as --since)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
+ndjson\t'One JSON object per line; kept lines byte for byte as read'
+pretty\t'Compact coloured lines: time, level, service, message, then key=value'
+table\t'An aligned table (columns from --fields or the first records)'
+csv\t'CSV with a header row (columns from --fields or the first record)'
+es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
+parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
+create\t'Create only; an existing `_id` is a per-item 409 conflict'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-field -d 'Take _id from these fields (comma-separated, joined with \'-\')' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l out-dir -d 'Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-bytes -d 'Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES\'s 100mb request cap' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-docs -d 'Most documents per bulk file' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chart -d 'Draw a terminal chart of the first metric instead of a table'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar (errors and the bad-input report still go to stderr)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

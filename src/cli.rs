@@ -6,9 +6,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use anyhow::bail;
+
 use crate::output::color::ColorChoice;
+use crate::output::es_bulk::index::IndexTemplate;
+use crate::output::es_bulk::{Action, BulkOptions, IdSpec, ES_REQUEST_CAP};
 use crate::output::Format;
 use crate::pipeline::accounting::OnError;
+use crate::record::FieldPath;
 
 const ABOUT: &str = "Fast, trustworthy toolkit for large NDJSON log dumps";
 
@@ -51,6 +56,8 @@ pub struct Cli {
 pub enum Command {
     /// Select lines with an expression; print them, count them, or write `_bulk` files.
     Grep(crate::cmd::grep::GrepArgs),
+    /// Group records and compute counts, sums, percentiles and rates, per time bucket if asked.
+    Aggregate(crate::cmd::aggregate::AggregateArgs),
 }
 
 /// Where input comes from and how it is read.
@@ -149,6 +156,85 @@ pub struct OutputArgs {
     /// No progress bar (errors and the bad-input report still go to stderr).
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `--format es-bulk` options.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Elasticsearch bulk (--format es-bulk)")]
+pub struct BulkArgs {
+    /// Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record's time in --tz).
+    #[arg(long, value_name = "TEMPLATE", default_value = "logs-%{+yyyy.MM.dd}")]
+    pub index: String,
+
+    /// Bulk action: index (create or replace) or create (fail on existing _id).
+    #[arg(long, value_enum, default_value = "index")]
+    pub action: Action,
+
+    /// Take _id from these fields (comma-separated, joined with '-').
+    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
+    pub id_field: Vec<String>,
+
+    /// _id = stable xxh3-128 hash of the --id-field values, or of the whole line.
+    #[arg(long)]
+    pub id_hash: bool,
+
+    /// Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES's 100mb request cap.
+    #[arg(long, value_name = "SIZE", default_value = "10MB", value_parser = parse_size)]
+    pub max_bytes: u64,
+
+    /// Most documents per bulk file.
+    #[arg(long, value_name = "N", default_value_t = u64::MAX, hide_default_value = true)]
+    pub max_docs: u64,
+
+    /// Write an _index_template for the index pattern, with mappings inferred from the records.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+impl BulkArgs {
+    /// The bulk options, checked.
+    pub fn resolve(&self) -> anyhow::Result<BulkOptions> {
+        if self.max_bytes >= ES_REQUEST_CAP {
+            bail!(
+                "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
+                self.max_bytes
+            );
+        }
+        if self.max_bytes == 0 || self.max_docs == 0 {
+            bail!("--max-bytes and --max-docs must be at least 1");
+        }
+        let paths = self
+            .id_field
+            .iter()
+            .map(|f| FieldPath::parse(f.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let id = match (self.id_hash, paths.is_empty()) {
+            (true, _) => IdSpec::Hash(paths),
+            (false, false) => IdSpec::Fields(paths),
+            (false, true) => IdSpec::Auto,
+        };
+        Ok(BulkOptions {
+            index: IndexTemplate::parse(&self.index)?,
+            action: self.action,
+            id,
+            max_bytes: self.max_bytes,
+            max_docs: self.max_docs,
+            out_dir: self.out_dir.clone(),
+            template: self.template.clone(),
+        })
+    }
+
+    /// True when an es-bulk-only option was given.
+    pub fn used(&self) -> bool {
+        !self.id_field.is_empty()
+            || self.id_hash
+            || self.out_dir.is_some()
+            || self.template.is_some()
+    }
 }
 
 /// Parses sizes: `10MB` (10^6), `10MiB`/`10m` (2^20), `512k`, plain bytes.

@@ -13,6 +13,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_NO_MATCH: i32 = 1;
 /// Bad usage, bad input under `--on-error fail`, or an I/O failure.
 pub const EXIT_ERROR: i32 = 2;
+/// A CI gate (`aggregate --fail-if`) found a violation.
+pub const EXIT_GATE: i32 = 3;
 
 /// Errors raised by the library, each carrying the context a user needs to fix the cause.
 #[derive(Debug, thiserror::Error)]

@@ -29,4 +29,5 @@ pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod record;
+pub mod reduce;
 pub mod stage;

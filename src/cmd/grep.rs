@@ -1,17 +1,14 @@
 //! `obs grep`: select lines with an expression and write them out.
 
-use std::path::PathBuf;
-
 use anyhow::{bail, Context};
 use clap::Args;
 
 use super::setup;
-use crate::cli::{parse_size, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
+use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
 use crate::error::{EXIT_NO_MATCH, EXIT_OK};
 use crate::expr::Expr;
 use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
-use crate::output::es_bulk::index::IndexTemplate;
-use crate::output::es_bulk::{Action, BulkOptions, BulkRender, IdSpec, ES_REQUEST_CAP};
+use crate::output::es_bulk::BulkRender;
 use crate::output::progress::Progress;
 use crate::output::{
     self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Sink,
@@ -106,83 +103,6 @@ pub struct GrepArgs {
     pub bulk: BulkArgs,
 }
 
-/// `--format es-bulk` options.
-#[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Elasticsearch bulk (--format es-bulk)")]
-pub struct BulkArgs {
-    /// Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record's time in --tz).
-    #[arg(long, value_name = "TEMPLATE", default_value = "logs-%{+yyyy.MM.dd}")]
-    pub index: String,
-
-    /// Bulk action: index (create or replace) or create (fail on existing _id).
-    #[arg(long, value_enum, default_value = "index")]
-    pub action: Action,
-
-    /// Take _id from these fields (comma-separated, joined with '-').
-    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
-    pub id_field: Vec<String>,
-
-    /// _id = stable xxh3-128 hash of the --id-field values, or of the whole line.
-    #[arg(long)]
-    pub id_hash: bool,
-
-    /// Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout.
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
-
-    /// Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES's 100mb request cap.
-    #[arg(long, value_name = "SIZE", default_value = "10MB", value_parser = parse_size)]
-    pub max_bytes: u64,
-
-    /// Most documents per bulk file.
-    #[arg(long, value_name = "N", default_value_t = u64::MAX, hide_default_value = true)]
-    pub max_docs: u64,
-
-    /// Write an _index_template for the index pattern, with mappings inferred from the records.
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
-}
-
-impl BulkArgs {
-    fn resolve(&self) -> anyhow::Result<BulkOptions> {
-        if self.max_bytes >= ES_REQUEST_CAP {
-            bail!(
-                "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
-                self.max_bytes
-            );
-        }
-        if self.max_bytes == 0 || self.max_docs == 0 {
-            bail!("--max-bytes and --max-docs must be at least 1");
-        }
-        let paths = self
-            .id_field
-            .iter()
-            .map(|f| FieldPath::parse(f.trim()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let id = match (self.id_hash, paths.is_empty()) {
-            (true, _) => IdSpec::Hash(paths),
-            (false, false) => IdSpec::Fields(paths),
-            (false, true) => IdSpec::Auto,
-        };
-        Ok(BulkOptions {
-            index: IndexTemplate::parse(&self.index)?,
-            action: self.action,
-            id,
-            max_bytes: self.max_bytes,
-            max_docs: self.max_docs,
-            out_dir: self.out_dir.clone(),
-            template: self.template.clone(),
-        })
-    }
-
-    fn used(&self) -> bool {
-        !self.id_field.is_empty()
-            || self.id_hash
-            || self.out_dir.is_some()
-            || self.template.is_some()
-    }
-}
-
 /// Runs `obs grep`.
 pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     let (expr_src, paths) = if args.regexp.is_empty() && args.where_expr.is_none() {
@@ -224,7 +144,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         time,
         validate: args.errors.validate,
         keep_raw_rejects: args.errors.rejects.is_some(),
-        render_needs: render.needs(),
+        needs: render.needs(),
     })?;
     let mut ledger = Ledger::new(
         names.clone(),
@@ -338,6 +258,7 @@ fn build_output(
                 Box::new(output::csv::CsvSink::new(Destination::open(out)?, cols)),
             )
         }
+        Format::Parquet => bail!("--format parquet is for aggregate results (obs aggregate)"),
         Format::EsBulk => {
             let opts = args.bulk.resolve()?;
             let template = opts.template.clone().map(|p| (p, opts.index.pattern()));

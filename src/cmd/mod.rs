@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments, resolved into plain options, and the wiring of
 //! input, stages and sinks. The logic lives in the library modules they call.
 
+pub mod aggregate;
 pub mod grep;
 mod setup;
 
@@ -10,5 +11,6 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Grep(args) => grep::run(args),
+        Command::Aggregate(args) => aggregate::run(args),
     }
 }

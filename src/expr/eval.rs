@@ -199,6 +199,11 @@ mod tests {
             e.starts_with("bad expression at 5: unexpected 'b=2'"),
             "{e}"
         );
+        let metrics = json!({"p99(response_time_ms)": 850, "sum(http.bytes)": 10});
+        assert!(check(
+            "p99(response_time_ms) > 800 and sum(http.bytes)=10",
+            metrics
+        ));
         let e = Expr::parse(r#"m~~="(""#).expect_err("bad").to_string();
         assert!(e.contains("bad regex"), "{e}");
         assert!(Expr::parse("").is_err());

@@ -179,7 +179,11 @@ impl<'s> Parser<'s> {
             }
             return Ok(Expr::Exists(path));
         }
-        let path = self.path()?;
+        let mut path = self.path()?;
+        if self.peek() == Some('(') {
+            // `p99(response_time_ms)`: a metric's name, read as one literal key.
+            path = self.call_name(&path)?;
+        }
         self.skip_ws();
         let op_pos = self.pos;
         let test = if self.symbol("~~=") {
@@ -205,6 +209,27 @@ impl<'s> Parser<'s> {
             });
         };
         Ok(Expr::Test(path, test))
+    }
+
+    /// Reads `(args)` after `head`, balanced, and returns `head(args)` as a literal key.
+    fn call_name(&mut self, head: &FieldPath) -> Result<FieldPath, ObsError> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let args = &self.src[self.chars[start].0..self.chars[self.pos - 1].0 + 1];
+                        return Ok(FieldPath::literal(&format!("{}{args}", head.as_str())));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(self.err_at(start, "unclosed '('"))
     }
 
     fn op(&mut self) -> Option<Op> {

@@ -6,6 +6,7 @@
 //! to stdout, an atomically written file, a table, or a directory of `_bulk` files.
 
 pub mod atomic;
+pub mod chart;
 pub mod color;
 pub mod csv;
 pub mod es_bulk;
@@ -37,6 +38,8 @@ pub enum Format {
     Csv,
     /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
     EsBulk,
+    /// Apache Parquet (aggregate results; needs -o FILE).
+    Parquet,
 }
 
 /// A record rendered as a table or CSV row: (column, cell) in record order.

@@ -90,6 +90,16 @@ impl FieldPath {
         })
     }
 
+    /// A path of one key taken literally, dots and parentheses included (aggregate result
+    /// columns such as `p99(response_time_ms)` or `sum(http.bytes)`).
+    pub fn literal(key: &str) -> FieldPath {
+        FieldPath {
+            text: key.to_string(),
+            segments: vec![Segment::Key(key.to_string())],
+            prefixes: vec![key.to_string()],
+        }
+    }
+
     /// The path as the user wrote it; used as the column or key name in projections.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -46,6 +46,19 @@ pub struct FilterOut {
     pub rendered: Rendered,
 }
 
+/// The accounting of a [`Filter::scan`] over one chunk.
+pub struct Scanned {
+    /// Lines in the chunk.
+    pub lines: u64,
+    /// What happened to them.
+    pub counts: Counts,
+    /// Lines that could not be used.
+    pub rejects: Vec<Rejected>,
+}
+
+/// What to do with each kept record; `Err(reason)` rejects it instead.
+pub type OnMatch<'a> = dyn FnMut(&Record) -> Result<(), String> + 'a;
+
 /// The options of a filter.
 pub struct FilterSpec {
     /// The expression (`None`: every record).
@@ -64,8 +77,8 @@ pub struct FilterSpec {
     pub validate: bool,
     /// Keep rejected lines' bytes (for `--rejects`).
     pub keep_raw_rejects: bool,
-    /// Keys the renderer reads (decoded with the rest).
-    pub render_needs: Vec<String>,
+    /// Top-level keys the consumer of kept records reads (decoded with the expression's).
+    pub needs: Vec<String>,
 }
 
 impl Filter {
@@ -87,7 +100,7 @@ impl Filter {
                 }
             }
         }
-        for k in spec.render_needs {
+        for k in spec.needs {
             proj.add(k);
         }
         // Inverting turns "cannot match" into "must be kept", and --validate wants every line
@@ -122,14 +135,28 @@ impl Filter {
 
     /// Filters one chunk, rendering kept records with `render`.
     pub fn run(&self, chunk: Chunk, render: &dyn Render) -> FilterOut {
+        let mut rendered = Rendered::default();
+        let scanned = self.scan(&chunk, &mut |rec| render.render(rec, &mut rendered));
+        if render.keeps_chunk() && !rendered.marks.is_empty() {
+            rendered.source = Some(chunk);
+        }
+        FilterOut {
+            lines: scanned.lines,
+            counts: scanned.counts,
+            rejects: scanned.rejects,
+            rendered,
+        }
+    }
+
+    /// Filters one chunk, calling `on_match` for each kept record in order.
+    pub fn scan(&self, chunk: &Chunk, on_match: &mut OnMatch) -> Scanned {
         let bytes = chunk.bytes();
         let lines = count_lines(bytes);
         let mut st = State {
-            out: FilterOut {
+            out: Scanned {
                 lines,
                 counts: Counts::default(),
                 rejects: Vec::new(),
-                rendered: Rendered::default(),
             },
             slots: Vec::new(),
         };
@@ -138,7 +165,7 @@ impl Filter {
                 let (mut pos, mut line) = (0usize, 0u64);
                 pf.candidates(bytes, |start, end| {
                     line += memchr::memchr_iter(b'\n', &bytes[pos..start]).count() as u64;
-                    self.line(&mut st, &chunk, line, start..end, render);
+                    self.line(&mut st, chunk, line, start..end, on_match);
                     line += 1;
                     pos = (end + 1).min(bytes.len());
                 });
@@ -152,13 +179,10 @@ impl Filter {
                 for line in 0..lines {
                     let end =
                         memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-                    self.line(&mut st, &chunk, line, start..end, render);
+                    self.line(&mut st, chunk, line, start..end, on_match);
                     start = end + 1;
                 }
             }
-        }
-        if render.keeps_chunk() && !st.out.rendered.marks.is_empty() {
-            st.out.rendered.source = Some(chunk);
         }
         st.out
     }
@@ -169,7 +193,7 @@ impl Filter {
         chunk: &Chunk,
         line: u64,
         span: std::ops::Range<usize>,
-        render: &dyn Render,
+        on_match: &mut OnMatch,
     ) {
         let raw = &chunk.bytes()[span.clone()];
         let c = &mut st.out.counts;
@@ -208,7 +232,7 @@ impl Filter {
         let matched = in_window
             && (raw_ok && self.expr.as_ref().is_none_or(|e| e.matches(&rec))) != self.invert;
         if matched {
-            match render.render(&rec, &mut st.out.rendered) {
+            match on_match(&rec) {
                 Ok(()) => st.out.counts.emitted += 1,
                 Err(reason) => self.reject(st, line, raw, reason),
             }
@@ -233,6 +257,6 @@ impl Filter {
 }
 
 struct State {
-    out: FilterOut,
+    out: Scanned,
     slots: Vec<Option<serde_json::Value>>,
 }

@@ -1,0 +1,191 @@
+//! Column builders: what each chunk's records contribute to the aggregation, in input order.
+//!
+//! Text-like values (grouping keys, `count_distinct`, `first`/`last` inputs) are dictionary
+//! coded per chunk — a `u32` per row plus each distinct value once — and the consumer remaps the
+//! codes into one global dictionary as chunks arrive in order. Polars then groups on integers,
+//! and strings are materialised once per distinct value, not once per row.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// The code of a missing (null) value.
+pub const NULL: u32 = u32::MAX;
+
+/// Distinct values (as JSON text) and their codes.
+#[derive(Debug, Default, Clone)]
+pub struct Dict {
+    index: HashMap<String, u32>,
+    values: Vec<String>,
+}
+
+impl Dict {
+    /// The code of `text`, adding it if new.
+    pub fn code(&mut self, text: &str) -> u32 {
+        if let Some(&c) = self.index.get(text) {
+            return c;
+        }
+        let c = self.values.len() as u32;
+        self.index.insert(text.to_string(), c);
+        self.values.push(text.to_string());
+        c
+    }
+
+    /// The value of `code` as JSON (`None` for [`NULL`]).
+    pub fn value(&self, code: u32) -> Option<Value> {
+        self.values
+            .get(code as usize)
+            .map(|t| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.clone())))
+    }
+
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A dictionary-coded column.
+#[derive(Debug, Default, Clone)]
+pub struct Coded {
+    /// One code per row ([`NULL`] for missing).
+    pub codes: Vec<u32>,
+    /// The values.
+    pub dict: Dict,
+}
+
+impl Coded {
+    /// Appends a row holding `v` (JSON text of the value; `None` for missing/null).
+    pub fn push(&mut self, v: Option<&Value>) {
+        let code = match v {
+            None | Some(Value::Null) => NULL,
+            Some(Value::String(s)) => {
+                // Strings are stored as JSON text so numbers and strings never collide.
+                let text = serde_json::to_string(s).unwrap_or_default();
+                self.dict.code(&text)
+            }
+            Some(other) => self.dict.code(&other.to_string()),
+        };
+        self.codes.push(code);
+    }
+
+    /// Appends `other`'s rows, remapping its codes into this column's dictionary.
+    pub fn append(&mut self, other: Coded) {
+        let remap: Vec<u32> = other
+            .dict
+            .values
+            .iter()
+            .map(|t| self.dict.code(t))
+            .collect();
+        self.codes.extend(other.codes.into_iter().map(|c| {
+            if c == NULL {
+                NULL
+            } else {
+                remap[c as usize]
+            }
+        }));
+    }
+}
+
+/// Everything one chunk (or, merged, the whole input) contributes.
+#[derive(Debug, Default, Clone)]
+pub struct Columns {
+    /// Rows so far.
+    pub rows: usize,
+    /// One per grouping key.
+    pub keys: Vec<Coded>,
+    /// Time bucket starts (epoch ms), when `--every` is given.
+    pub time: Option<Vec<Option<i64>>>,
+    /// Numeric inputs.
+    pub nums: Vec<Vec<Option<f64>>>,
+    /// Condition inputs (`count(expr)`, `rate(expr)`).
+    pub bools: Vec<Vec<bool>>,
+    /// Value inputs (`count_distinct`, `first`, `last`).
+    pub values: Vec<Coded>,
+    /// Sampling weights, when any record carries one.
+    pub weights: Vec<f64>,
+    /// Records whose weight field held a usable weight.
+    pub weighted: u64,
+    /// Per numeric input: values present but not numbers.
+    pub skipped: Vec<u64>,
+}
+
+impl Columns {
+    /// Empty columns of the given shape.
+    pub fn new(keys: usize, time: bool, nums: usize, bools: usize, values: usize) -> Columns {
+        Columns {
+            rows: 0,
+            keys: vec![Coded::default(); keys],
+            time: time.then(Vec::new),
+            nums: vec![Vec::new(); nums],
+            bools: vec![Vec::new(); bools],
+            values: vec![Coded::default(); values],
+            weights: Vec::new(),
+            weighted: 0,
+            skipped: vec![0; nums],
+        }
+    }
+
+    /// Appends a later chunk's columns.
+    pub fn append(&mut self, other: Columns) {
+        self.rows += other.rows;
+        for (a, b) in self.keys.iter_mut().zip(other.keys) {
+            a.append(b);
+        }
+        if let (Some(a), Some(b)) = (self.time.as_mut(), other.time) {
+            a.extend(b);
+        }
+        for (a, b) in self.nums.iter_mut().zip(other.nums) {
+            a.extend(b);
+        }
+        for (a, b) in self.bools.iter_mut().zip(other.bools) {
+            a.extend(b);
+        }
+        for (a, b) in self.values.iter_mut().zip(other.values) {
+            a.append(b);
+        }
+        self.weights.extend(other.weights);
+        self.weighted += other.weighted;
+        for (a, b) in self.skipped.iter_mut().zip(other.skipped) {
+            *a += b;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dictionaries_merge_in_order_and_keep_types() {
+        let mut a = Coded::default();
+        a.push(Some(&json!("UPI")));
+        a.push(None);
+        a.push(Some(&json!(200)));
+        let mut b = Coded::default();
+        b.push(Some(&json!("200")));
+        b.push(Some(&json!("UPI")));
+        a.append(b);
+        let vals: Vec<Option<Value>> = a.codes.iter().map(|&c| a.dict.value(c)).collect();
+        assert_eq!(
+            vals,
+            vec![
+                Some(json!("UPI")),
+                None,
+                Some(json!(200)),
+                Some(json!("200")),
+                Some(json!("UPI"))
+            ]
+        );
+        assert_eq!(
+            a.dict.len(),
+            3,
+            "the number 200 and the string \"200\" stay apart"
+        );
+    }
+}
