@@ -74,23 +74,25 @@ impl BulkRender {
     }
 
     fn id(&self, rec: &Record) -> Result<Option<String>, String> {
-        let values = |fields: &[FieldPath]| -> Result<Vec<String>, String> {
+        // A literal id must have a value; a hashed one may hash a present `null` (the null group
+        // of an aggregation has one).
+        let values = |fields: &[FieldPath], allow_null: bool| -> Result<Vec<String>, String> {
             fields
                 .iter()
                 .map(|f| match rec.get(f) {
-                    Some(v) if !v.is_null() => Ok(value_text(v).into_owned()),
+                    Some(v) if allow_null || !v.is_null() => Ok(value_text(v).into_owned()),
                     _ => Err(format!("_id: field '{f}' is missing")),
                 })
                 .collect()
         };
         let id = match &self.opts.id {
             IdSpec::Auto => return Ok(None),
-            IdSpec::Fields(f) => values(f)?.join("-"),
+            IdSpec::Fields(f) => values(f, false)?.join("-"),
             IdSpec::Hash(f) if f.is_empty() => hex(xxhash_rust::xxh3::xxh3_128(rec.json)),
             // The unit separator cannot occur in the values' text, so ("a","bc") and ("ab","c")
             // hash differently.
             IdSpec::Hash(f) => hex(xxhash_rust::xxh3::xxh3_128(
-                values(f)?.join("\u{1f}").as_bytes(),
+                values(f, true)?.join("\u{1f}").as_bytes(),
             )),
         };
         if id.is_empty() {

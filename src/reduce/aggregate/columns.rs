@@ -12,30 +12,46 @@ use serde_json::Value;
 /// The code of a missing (null) value.
 pub const NULL: u32 = u32::MAX;
 
-/// Distinct values (as JSON text) and their codes.
+/// Distinct values and their codes. Strings are looked up by their text, without allocating per
+/// row; other values (numbers, booleans, containers) by their JSON text, so the number `200` and
+/// the string `"200"` stay apart.
 #[derive(Debug, Default, Clone)]
 pub struct Dict {
-    index: HashMap<String, u32>,
-    values: Vec<String>,
+    strings: HashMap<String, u32>,
+    others: HashMap<String, u32>,
+    values: Vec<Value>,
 }
 
 impl Dict {
-    /// The code of `text`, adding it if new.
-    pub fn code(&mut self, text: &str) -> u32 {
-        if let Some(&c) = self.index.get(text) {
-            return c;
-        }
-        let c = self.values.len() as u32;
-        self.index.insert(text.to_string(), c);
-        self.values.push(text.to_string());
-        c
+    /// The code of `v` (not null), adding it if new.
+    pub fn code(&mut self, v: &Value) -> u32 {
+        let next = self.values.len() as u32;
+        let code = match v {
+            Value::String(s) => match self.strings.get(s.as_str()) {
+                Some(&c) => return c,
+                None => {
+                    self.strings.insert(s.clone(), next);
+                    next
+                }
+            },
+            other => {
+                let text = other.to_string();
+                match self.others.get(&text) {
+                    Some(&c) => return c,
+                    None => {
+                        self.others.insert(text, next);
+                        next
+                    }
+                }
+            }
+        };
+        self.values.push(v.clone());
+        code
     }
 
-    /// The value of `code` as JSON (`None` for [`NULL`]).
+    /// The value of `code` (`None` for [`NULL`]).
     pub fn value(&self, code: u32) -> Option<Value> {
-        self.values
-            .get(code as usize)
-            .map(|t| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.clone())))
+        self.values.get(code as usize).cloned()
     }
 
     /// Number of distinct values.
@@ -59,16 +75,11 @@ pub struct Coded {
 }
 
 impl Coded {
-    /// Appends a row holding `v` (JSON text of the value; `None` for missing/null).
+    /// Appends a row holding `v` (`None` or JSON null: the null group).
     pub fn push(&mut self, v: Option<&Value>) {
         let code = match v {
             None | Some(Value::Null) => NULL,
-            Some(Value::String(s)) => {
-                // Strings are stored as JSON text so numbers and strings never collide.
-                let text = serde_json::to_string(s).unwrap_or_default();
-                self.dict.code(&text)
-            }
-            Some(other) => self.dict.code(&other.to_string()),
+            Some(v) => self.dict.code(v),
         };
         self.codes.push(code);
     }

@@ -1,5 +1,6 @@
 //! Evaluating grouping keys on a record, and ordering their values for output.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use chrono::{Datelike, Timelike};
@@ -9,24 +10,31 @@ use super::spec::{Key, KeySpec};
 use crate::record::time::{parse_time_value, TimeSpec};
 use crate::record::{value_number, Record};
 
-/// The key's value for `rec` (`None`: the null group).
-pub fn eval(key: &Key, rec: &Record, time: &TimeSpec) -> Option<Value> {
+/// The key's value for `rec` (`None`: the null group), borrowed from the record when it is a
+/// field's value.
+pub fn eval<'r>(key: &Key, rec: &'r Record, time: &TimeSpec) -> Option<Cow<'r, Value>> {
     let when = |field: &Option<crate::record::FieldPath>| match field {
         None => time.of(rec),
         Some(f) => rec.get(f).and_then(|v| parse_time_value(v, time.tz)),
     };
     match &key.spec {
-        KeySpec::Field(f) => rec.get(f).cloned(),
-        KeySpec::Hour(f) => when(f).map(|t| json!(t.with_timezone(&time.tz).hour())),
-        KeySpec::Weekday(f) => {
-            when(f).map(|t| json!(t.with_timezone(&time.tz).weekday().number_from_monday()))
-        }
-        KeySpec::Date(f) => {
-            when(f).map(|t| json!(t.with_timezone(&time.tz).format("%Y-%m-%d").to_string()))
-        }
+        KeySpec::Field(f) => rec.get(f).map(Cow::Borrowed),
+        KeySpec::Hour(f) => when(f).map(|t| Cow::Owned(json!(t.with_timezone(&time.tz).hour()))),
+        KeySpec::Weekday(f) => when(f).map(|t| {
+            Cow::Owned(json!(t
+                .with_timezone(&time.tz)
+                .weekday()
+                .number_from_monday()))
+        }),
+        KeySpec::Date(f) => when(f).map(|t| {
+            Cow::Owned(json!(t
+                .with_timezone(&time.tz)
+                .format("%Y-%m-%d")
+                .to_string()))
+        }),
         KeySpec::Bucket(f, bounds) => {
             let x = rec.get(f).and_then(value_number)?;
-            Some(Value::String(bucket_label(x, bounds)))
+            Some(Cow::Owned(Value::String(bucket_label(x, bounds))))
         }
         KeySpec::Geohash(lat, lon, precision) => {
             let lat = rec.get(lat).and_then(value_number)?;
@@ -36,7 +44,7 @@ pub fn eval(key: &Key, rec: &Record, time: &TimeSpec) -> Option<Value> {
             }
             geohash::encode(geohash::Coord { x: lon, y: lat }, *precision)
                 .ok()
-                .map(Value::String)
+                .map(|h| Cow::Owned(Value::String(h)))
         }
     }
 }

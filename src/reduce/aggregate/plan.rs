@@ -227,7 +227,7 @@ impl Plan {
     pub fn observe(&self, rec: &Record, time: &TimeSpec, cols: &mut Columns) {
         cols.rows += 1;
         for (k, col) in self.keys.iter().zip(cols.keys.iter_mut()) {
-            col.push(keys::eval(k, rec, time).as_ref());
+            col.push(keys::eval(k, rec, time).as_deref());
         }
         if let (Some(every), Some(t)) = (self.every, cols.time.as_mut()) {
             t.push(time.of(rec).map(|at| every.start(at, time.tz)));
