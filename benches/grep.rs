@@ -19,7 +19,7 @@ use obs::expr::Expr;
 use obs::input::{ChunkReader, ReadOptions, Source};
 use obs::output::ndjson::RawLines;
 use obs::output::{CountOnly, Render, Sink};
-use obs::pipeline::{run_ordered, Flow};
+use obs::pipeline::{run_ordered, Flow, Window};
 use obs::record::time::TimeSpec;
 use obs::stage::filter::{Filter, FilterSpec};
 
@@ -45,6 +45,7 @@ fn grep(path: &Path, expr: &str, render: &dyn Render, sink: &mut dyn Sink, threa
     run_ordered(
         reader,
         threads,
+        Window::Streaming,
         |chunk| filter.run(chunk, render),
         |_, out| {
             matched += out.counts.emitted;

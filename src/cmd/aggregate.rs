@@ -15,7 +15,7 @@ use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
 use crate::output::es_bulk::BulkRender;
 use crate::output::{chart, ByteSink, Destination, Format, Render, Rendered, Sink};
 use crate::pipeline::accounting::Ledger;
-use crate::pipeline::{run_ordered, Flow};
+use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::time::TimeSpec;
 use crate::record::{FieldPath, Record};
 use crate::reduce::aggregate::every::{self, Every};
@@ -188,6 +188,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     let result = run_ordered(
         reader,
         setup::threads(&args.input),
+        Window::Reducing,
         |chunk| {
             let mut cols = plan.columns();
             let scanned = filter.scan(&chunk, &mut |rec| {
@@ -215,9 +216,6 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
             "obs: read {} lines: {} aggregated + {} filtered + {} rejected",
             counts.read, counts.emitted, counts.filtered, counts.rejected
         );
-    }
-    if all.weighted == 0 {
-        all.weights.clear();
     }
     report_skipped(&plan, &all.skipped);
 

@@ -14,7 +14,7 @@ use crate::output::{
     self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Sink,
 };
 use crate::pipeline::accounting::{Counts, Ledger};
-use crate::pipeline::{run_ordered, Flow};
+use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::FieldPath;
 use crate::stage::filter::{Filter, FilterSpec};
 
@@ -158,6 +158,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     let result = run_ordered(
         reader,
         threads,
+        Window::Streaming,
         |chunk| filter.run(chunk, render.as_ref()),
         |meta, out| {
             progress.inc(meta.len as u64);

@@ -34,13 +34,13 @@ pub struct ChunkMeta {
 }
 
 /// Limits how far the reader may run ahead of the consumer.
-struct Window {
+struct Gate {
     state: Mutex<(u64, bool)>,
     cond: Condvar,
     size: u64,
 }
 
-impl Window {
+impl Gate {
     fn wait_for(&self, seq: u64) -> bool {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         while !st.1 && seq >= st.0 + self.size {
@@ -65,12 +65,35 @@ enum Item<T> {
     ReadError(ObsError),
 }
 
+/// How many chunks may be in flight per worker thread.
+///
+/// Streaming sinks want many (the consumer writing output then overlaps the workers instead of
+/// stalling them); reducers want few, since each streamed chunk is an owned buffer.
+#[derive(Debug, Clone, Copy)]
+pub enum Window {
+    /// For commands that write records as they go (grep).
+    Streaming,
+    /// For commands that fold records into a small state (aggregate).
+    Reducing,
+}
+
+impl Window {
+    fn chunks(self, threads: usize) -> u64 {
+        let t = threads as u64;
+        match self {
+            Window::Streaming => t * 8 + 4,
+            Window::Reducing => t * 2 + 2,
+        }
+    }
+}
+
 /// Reads all chunks of `reader`, runs `work` on each in parallel on `threads` threads, and calls
 /// `consume` with the results in input order. A read error is delivered in order too: after the
 /// results of every chunk read before it.
 pub fn run_ordered<T, W, C>(
     reader: ChunkReader,
     threads: usize,
+    window: Window,
     work: W,
     mut consume: C,
 ) -> anyhow::Result<()>
@@ -84,10 +107,10 @@ where
         .num_threads(threads)
         .thread_name(|i| format!("obs-worker-{i}"))
         .build()?;
-    let window = Arc::new(Window {
+    let window = Arc::new(Gate {
         state: Mutex::new((0, false)),
         cond: Condvar::new(),
-        size: (threads as u64) * 8 + 4,
+        size: window.chunks(threads),
     });
     let (tx, rx) = crossbeam_channel::unbounded::<(u64, Item<T>)>();
 

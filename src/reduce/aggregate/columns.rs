@@ -111,13 +111,14 @@ pub struct Columns {
     pub keys: Vec<Coded>,
     /// Time bucket starts (epoch ms), when `--every` is given.
     pub time: Option<Vec<Option<i64>>>,
-    /// Numeric inputs.
-    pub nums: Vec<Vec<Option<f64>>>,
+    /// Numeric inputs; NaN marks a missing value (JSON has no NaN, and numeric strings that
+    /// spell one are refused, so NaN is never data) at half the size of `Option<f64>`.
+    pub nums: Vec<Vec<f64>>,
     /// Condition inputs (`count(expr)`, `rate(expr)`).
     pub bools: Vec<Vec<bool>>,
     /// Value inputs (`count_distinct`, `first`, `last`).
     pub values: Vec<Coded>,
-    /// Sampling weights, when any record carries one.
+    /// Sampling weights: empty until a record carries one, then one per row (1 where absent).
     pub weights: Vec<f64>,
     /// Records whose weight field held a usable weight.
     pub weighted: u64,
@@ -141,6 +142,21 @@ impl Columns {
         }
     }
 
+    /// Records a row's sampling weight (`None`: the record has none, so weight 1).
+    pub fn push_weight(&mut self, w: Option<f64>) {
+        match w {
+            Some(w) => {
+                if self.weights.is_empty() {
+                    self.weights = vec![1.0; self.rows - 1];
+                }
+                self.weights.push(w);
+                self.weighted += 1;
+            }
+            None if !self.weights.is_empty() => self.weights.push(1.0),
+            None => {}
+        }
+    }
+
     /// Appends a later chunk's columns.
     pub fn append(&mut self, other: Columns) {
         self.rows += other.rows;
@@ -159,7 +175,16 @@ impl Columns {
         for (a, b) in self.values.iter_mut().zip(other.values) {
             a.append(b);
         }
-        self.weights.extend(other.weights);
+        match (self.weights.is_empty(), other.weights.is_empty()) {
+            (_, true) if !self.weights.is_empty() => {
+                self.weights.resize(self.rows, 1.0);
+            }
+            (true, false) => {
+                self.weights = vec![1.0; self.rows - other.rows];
+                self.weights.extend(other.weights);
+            }
+            _ => self.weights.extend(other.weights),
+        }
         self.weighted += other.weighted;
         for (a, b) in self.skipped.iter_mut().zip(other.skipped) {
             *a += b;

@@ -42,8 +42,11 @@ pub fn aggregate(cols: &Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
     }
     for (i, n) in cols.nums.iter().enumerate() {
         frame.push(
-            Float64Chunked::from_iter_options(format!("n{i}").into(), n.iter().copied())
-                .into_column(),
+            Float64Chunked::from_iter_options(
+                format!("n{i}").into(),
+                n.iter().map(|&x| (!x.is_nan()).then_some(x)),
+            )
+            .into_column(),
         );
     }
     for (i, b) in cols.bools.iter().enumerate() {

@@ -234,14 +234,11 @@ impl Plan {
         }
         for (i, f) in self.nums.iter().enumerate() {
             let v = match rec.get(f) {
-                None | Some(Value::Null) => None,
-                Some(v) => {
-                    let x = value_number(v);
-                    if x.is_none() {
-                        cols.skipped[i] += 1;
-                    }
-                    x
-                }
+                None | Some(Value::Null) => f64::NAN,
+                Some(v) => value_number(v).unwrap_or_else(|| {
+                    cols.skipped[i] += 1;
+                    f64::NAN
+                }),
             };
             cols.nums[i].push(v);
         }
