@@ -218,8 +218,9 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         );
     }
     report_skipped(&plan, &all.skipped);
+    let (aggregated, weighted) = (all.rows, all.weighted);
 
-    let mut rows = frame::aggregate(&all, &plan).context("aggregating")?;
+    let mut rows = frame::aggregate(all, &plan).context("aggregating")?;
     result::fill_buckets(&mut rows, &plan, time.tz)?;
     let sort = match (&sort, args.top) {
         (None, Some(_)) => plan.metrics.first().map(|m| SortSpec {
@@ -233,15 +234,15 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         result::top(&mut rows, n, plan.every.is_some());
     }
     let table = Table::new(rows, &plan, time.tz);
-    if all.weighted > 0 {
+    if weighted > 0 {
         let est: Vec<&str> = (0..plan.metrics.len())
             .filter(|&i| plan.is_estimate(i))
             .map(|i| plan.metrics[i].name.as_str())
             .collect();
         eprintln!(
             "obs: {} of {} records carry sampling weights: {} are Horvitz-Thompson estimates",
-            all.weighted,
-            all.rows,
+            weighted,
+            aggregated,
             if est.is_empty() {
                 "no metric".to_string()
             } else {
@@ -259,7 +260,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     let failed = gate(&table, &gates);
     Ok(if failed {
         EXIT_GATE
-    } else if all.rows == 0 {
+    } else if aggregated == 0 {
         EXIT_NO_MATCH
     } else {
         EXIT_OK

@@ -9,8 +9,12 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-/// The code of a missing (null) value.
+/// The code of a missing (null) value. Polars groups it like any other code (so columns move
+/// into the frame without a validity mask), and it is turned back into null afterwards.
 pub const NULL: u32 = u32::MAX;
+
+/// The bucket of records without a timestamp.
+pub const NO_TIME: i64 = i64::MIN;
 
 /// Distinct values and their codes. Strings are looked up by their text, without allocating per
 /// row; other values (numbers, booleans, containers) by their JSON text, so the number `200` and
@@ -109,8 +113,9 @@ pub struct Columns {
     pub rows: usize,
     /// One per grouping key.
     pub keys: Vec<Coded>,
-    /// Time bucket starts (epoch ms), when `--every` is given.
-    pub time: Option<Vec<Option<i64>>>,
+    /// Time bucket starts (epoch ms), when `--every` is given; [`NO_TIME`] for records without
+    /// a timestamp.
+    pub time: Option<Vec<i64>>,
     /// Numeric inputs; NaN marks a missing value (JSON has no NaN, and numeric strings that
     /// spell one are refused, so NaN is never data) at half the size of `Option<f64>`.
     pub nums: Vec<Vec<f64>>,

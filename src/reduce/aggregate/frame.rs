@@ -9,7 +9,7 @@
 use polars::prelude::*;
 use serde_json::Value;
 
-use super::columns::{Columns, NULL};
+use super::columns::{Columns, NO_TIME, NULL};
 use super::plan::{Input, Plan};
 
 /// One group of the result: key values, time bucket, metric values.
@@ -23,53 +23,63 @@ pub struct GroupRow {
     pub metrics: Vec<Option<Value>>,
 }
 
-fn codes(name: &str, codes: &[u32]) -> Column {
-    UInt32Chunked::from_iter_options(name.into(), codes.iter().map(|&c| (c != NULL).then_some(c)))
-        .into_column()
-}
-
-/// Groups `cols` and computes the metrics of `plan`.
-pub fn aggregate(cols: &Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
+/// Groups `cols` and computes the metrics of `plan`. The columns are moved into the frame
+/// without copying; only the dictionaries are kept to turn codes back into values.
+pub fn aggregate(cols: Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
+    let Columns {
+        rows: height,
+        keys,
+        time,
+        nums,
+        bools,
+        values,
+        weights,
+        weighted,
+        ..
+    } = cols;
     let mut frame: Vec<Column> = Vec::new();
     let mut by: Vec<Expr> = Vec::new();
-    for (i, k) in cols.keys.iter().enumerate() {
-        frame.push(codes(&format!("k{i}"), &k.codes));
+    let mut key_dicts = Vec::with_capacity(keys.len());
+    for (i, k) in keys.into_iter().enumerate() {
+        frame.push(UInt32Chunked::from_vec(format!("k{i}").into(), k.codes).into_column());
         by.push(col(format!("k{i}")));
+        key_dicts.push(k.dict);
     }
-    if let Some(t) = &cols.time {
-        frame.push(Int64Chunked::from_iter_options("t".into(), t.iter().copied()).into_column());
+    let has_time = time.is_some();
+    if let Some(t) = time {
+        frame.push(Int64Chunked::from_vec("t".into(), t).into_column());
         by.push(col("t"));
     }
-    for (i, n) in cols.nums.iter().enumerate() {
-        frame.push(
-            Float64Chunked::from_iter_options(
-                format!("n{i}").into(),
-                n.iter().map(|&x| (!x.is_nan()).then_some(x)),
-            )
-            .into_column(),
-        );
+    // NaN marks a missing number; Polars wants null (NaN would poison sums and means).
+    let mut nan_to_null: Vec<Expr> = Vec::new();
+    for (i, n) in nums.into_iter().enumerate() {
+        frame.push(Float64Chunked::from_vec(format!("n{i}").into(), n).into_column());
+        nan_to_null.push(col(format!("n{i}")).fill_nan(lit(Null {})));
     }
-    for (i, b) in cols.bools.iter().enumerate() {
+    for (i, b) in bools.iter().enumerate() {
         frame.push(
             BooleanChunked::from_iter_values(format!("b{i}").into(), b.iter().copied())
                 .into_column(),
         );
     }
-    for (i, v) in cols.values.iter().enumerate() {
-        frame.push(codes(&format!("v{i}"), &v.codes));
+    let mut value_dicts = Vec::with_capacity(values.len());
+    for (i, v) in values.into_iter().enumerate() {
+        frame.push(UInt32Chunked::from_vec(format!("v{i}").into(), v.codes).into_column());
+        value_dicts.push(v.dict);
     }
-    let weighted = cols.weighted > 0 && !cols.weights.is_empty();
+    let weighted = weighted > 0 && !weights.is_empty();
     if weighted {
-        frame.push(Float64Chunked::from_vec("w".into(), cols.weights.clone()).into_column());
+        frame.push(Float64Chunked::from_vec("w".into(), weights).into_column());
     }
-    if frame.is_empty() || by.is_empty() {
+    if by.is_empty() {
         // No key: one group over everything.
-        frame.push(UInt32Chunked::from_vec("k_all".into(), vec![0; cols.rows]).into_column());
+        frame.push(UInt32Chunked::from_vec("k_all".into(), vec![0; height]).into_column());
         by.push(col("k_all"));
     }
-    let df = DataFrame::new(cols.rows, frame)?;
+    let df = DataFrame::new(height, frame)?;
 
     let w = || col("w");
+    let present = |v: usize| col(format!("v{v}")).filter(col(format!("v{v}")).neq(lit(NULL)));
     let mut aggs: Vec<Expr> = Vec::new();
     for (i, input) in plan.inputs.iter().enumerate() {
         let e = match *input {
@@ -95,35 +105,39 @@ pub fn aggregate(cols: &Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
             Input::Stddev(n) => col(format!("n{n}")).std(1),
             Input::Quantile(n, q) => col(format!("n{n}")).quantile(lit(q), QuantileMethod::Linear),
             Input::NonNull(n) => col(format!("n{n}")).count().cast(DataType::Float64),
-            Input::Distinct(v) => col(format!("v{v}"))
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::Float64),
-            Input::First(v) => col(format!("v{v}")).drop_nulls().first(),
-            Input::Last(v) => col(format!("v{v}")).drop_nulls().last(),
+            Input::Distinct(v) => present(v).n_unique().cast(DataType::Float64),
+            Input::First(v) => present(v).first(),
+            Input::Last(v) => present(v).last(),
         };
         aggs.push(e.alias(format!("a{i}")));
     }
-    let out = df.lazy().group_by(by).agg(aggs).collect()?;
+    let mut lazy = df.lazy();
+    if !nan_to_null.is_empty() {
+        lazy = lazy.with_columns(nan_to_null);
+    }
+    let out = lazy.group_by(by).agg(aggs).collect()?;
 
     let n = out.height();
+    let decode = |dict: &super::columns::Dict, code: Option<u32>| {
+        code.filter(|&c| c != NULL).and_then(|c| dict.value(c))
+    };
     let mut rows: Vec<GroupRow> = (0..n)
         .map(|_| GroupRow {
-            keys: vec![None; cols.keys.len()],
+            keys: vec![None; key_dicts.len()],
             time: None,
             metrics: Vec::new(),
         })
         .collect();
-    for (i, k) in cols.keys.iter().enumerate() {
+    for (i, dict) in key_dicts.iter().enumerate() {
         let c = out.column(&format!("k{i}"))?.u32()?.clone();
         for (j, row) in rows.iter_mut().enumerate() {
-            row.keys[i] = c.get(j).and_then(|c| k.dict.value(c));
+            row.keys[i] = decode(dict, c.get(j));
         }
     }
-    if cols.time.is_some() {
+    if has_time {
         let t = out.column("t")?.i64()?.clone();
         for (j, row) in rows.iter_mut().enumerate() {
-            row.time = t.get(j);
+            row.time = t.get(j).filter(|&t| t != NO_TIME);
         }
     }
     let mut raw: Vec<Vec<Option<Value>>> = vec![Vec::with_capacity(plan.inputs.len()); n];
@@ -131,10 +145,9 @@ pub fn aggregate(cols: &Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
         let c = out.column(&format!("a{i}"))?;
         match input {
             Input::First(v) | Input::Last(v) => {
-                let dict = &cols.values[*v].dict;
                 let codes = c.u32()?;
                 for (j, r) in raw.iter_mut().enumerate() {
-                    r.push(codes.get(j).and_then(|c| dict.value(c)));
+                    r.push(decode(&value_dicts[*v], codes.get(j)));
                 }
             }
             _ => {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::columns::Columns;
+use super::columns::{Columns, NO_TIME};
 use super::every::Every;
 use super::keys;
 use super::spec::{Key, KeySpec, Metric, MetricKind};
@@ -230,7 +230,7 @@ impl Plan {
             col.push(keys::eval(k, rec, time).as_deref());
         }
         if let (Some(every), Some(t)) = (self.every, cols.time.as_mut()) {
-            t.push(time.of(rec).map(|at| every.start(at, time.tz)));
+            t.push(time.of(rec).map_or(NO_TIME, |at| every.start(at, time.tz)));
         }
         for (i, f) in self.nums.iter().enumerate() {
             let v = match rec.get(f) {
