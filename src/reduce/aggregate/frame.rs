@@ -38,18 +38,47 @@ pub fn aggregate(cols: Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
         ..
     } = cols;
     let mut frame: Vec<Column> = Vec::new();
-    let mut by: Vec<Expr> = Vec::new();
-    let mut key_dicts = Vec::with_capacity(keys.len());
-    for (i, k) in keys.into_iter().enumerate() {
-        frame.push(UInt32Chunked::from_vec(format!("k{i}").into(), k.codes).into_column());
-        by.push(col(format!("k{i}")));
-        key_dicts.push(k.dict);
-    }
+    let key_dicts: Vec<super::columns::Dict> = keys.iter().map(|k| k.dict.clone()).collect();
+    let mut key_codes: Vec<Vec<u32>> = keys.into_iter().map(|k| k.codes).collect();
     let has_time = time.is_some();
+    let mut time_values: Vec<i64> = Vec::new();
     if let Some(t) = time {
-        frame.push(Int64Chunked::from_vec("t".into(), t).into_column());
-        by.push(col("t"));
+        // Buckets become codes too, so every key of a row is one small integer.
+        let mut index = std::collections::HashMap::new();
+        let codes = t
+            .iter()
+            .map(|&b| {
+                *index.entry(b).or_insert_with(|| {
+                    time_values.push(b);
+                    time_values.len() as u32 - 1
+                })
+            })
+            .collect();
+        key_codes.push(codes);
     }
+    let radix: Vec<u64> = key_dicts
+        .iter()
+        .map(|d| d.len() as u64 + 1)
+        .chain(has_time.then_some(time_values.len() as u64))
+        .collect();
+    let by: Vec<Expr> = match composite(&key_codes, &radix, height) {
+        // One integer per row: Polars groups it on its fast single-key path, with far less
+        // memory than a multi-column group-by's row encoding.
+        Some(g) => {
+            frame.push(UInt64Chunked::from_vec("g".into(), g).into_column());
+            vec![col("g")]
+        }
+        None => key_codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, codes)| {
+                frame.push(UInt32Chunked::from_vec(format!("k{i}").into(), codes).into_column());
+                col(format!("k{i}"))
+            })
+            .collect(),
+    };
+    let grouped_by_composite =
+        by.len() == 1 && !radix.is_empty() && frame.iter().any(|c| c.name() == "g");
     // NaN marks a missing number; Polars wants null (NaN would poison sums and means).
     let mut nan_to_null: Vec<Expr> = Vec::new();
     for (i, n) in nums.into_iter().enumerate() {
@@ -71,6 +100,7 @@ pub fn aggregate(cols: Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
     if weighted {
         frame.push(Float64Chunked::from_vec("w".into(), weights).into_column());
     }
+    let mut by = by;
     if by.is_empty() {
         // No key: one group over everything.
         frame.push(UInt32Chunked::from_vec("k_all".into(), vec![0; height]).into_column());
@@ -128,16 +158,42 @@ pub fn aggregate(cols: Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
             metrics: Vec::new(),
         })
         .collect();
-    for (i, dict) in key_dicts.iter().enumerate() {
-        let c = out.column(&format!("k{i}"))?.u32()?.clone();
-        for (j, row) in rows.iter_mut().enumerate() {
-            row.keys[i] = decode(dict, c.get(j));
+    // Each row's key codes: from the composite, or from the per-key columns.
+    let n_keys = radix.len();
+    let mut codes = vec![vec![0u32; n_keys]; n];
+    if grouped_by_composite {
+        let g = out.column("g")?.u64()?.clone();
+        for (j, row_codes) in codes.iter_mut().enumerate() {
+            let mut rest = g.get(j).unwrap_or(0);
+            for (i, r) in radix.iter().enumerate().rev() {
+                row_codes[i] = (rest % r) as u32;
+                rest /= r;
+            }
+        }
+    } else {
+        for i in 0..n_keys {
+            let c = out.column(&format!("k{i}"))?.u32()?.clone();
+            for (j, row_codes) in codes.iter_mut().enumerate() {
+                row_codes[i] = c.get(j).unwrap_or(NULL);
+            }
         }
     }
-    if has_time {
-        let t = out.column("t")?.i64()?.clone();
-        for (j, row) in rows.iter_mut().enumerate() {
-            row.time = t.get(j).filter(|&t| t != NO_TIME);
+    for (row, row_codes) in rows.iter_mut().zip(&codes) {
+        for (i, dict) in key_dicts.iter().enumerate() {
+            // In the composite, a dictionary's null is the code after its last value.
+            let c = row_codes[i];
+            let c = if grouped_by_composite && c as usize == dict.len() {
+                NULL
+            } else {
+                c
+            };
+            row.keys[i] = decode(dict, Some(c));
+        }
+        if has_time {
+            row.time = time_values
+                .get(row_codes[n_keys - 1] as usize)
+                .copied()
+                .filter(|&t| t != NO_TIME);
         }
     }
     let mut raw: Vec<Vec<Option<Value>>> = vec![Vec::with_capacity(plan.inputs.len()); n];
@@ -163,6 +219,25 @@ pub fn aggregate(cols: Columns, plan: &Plan) -> PolarsResult<Vec<GroupRow>> {
         row.metrics = plan.finish(values);
     }
     Ok(rows)
+}
+
+/// Folds each row's key codes into one mixed-radix integer (a dictionary's null, `NULL`, takes the
+/// digit after its last value); `None` when the radix product does not fit in 64 bits.
+fn composite(codes: &[Vec<u32>], radix: &[u64], height: usize) -> Option<Vec<u64>> {
+    if codes.is_empty() {
+        return None;
+    }
+    radix
+        .iter()
+        .try_fold(1u64, |acc, &r| acc.checked_mul(r.max(1)))?;
+    let mut g = vec![0u64; height];
+    for (col, &r) in codes.iter().zip(radix) {
+        for (acc, &c) in g.iter_mut().zip(col) {
+            let digit = if c == NULL { r - 1 } else { u64::from(c) };
+            *acc = *acc * r + digit;
+        }
+    }
+    Some(g)
 }
 
 /// A JSON number: integral values as integers, so counts print as `42`, not `42.0`.
@@ -221,4 +296,19 @@ pub enum ColumnKind {
     Number,
     /// Epoch milliseconds, stored as a UTC timestamp.
     Time,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_codes_round_trip_and_refuse_overflow() {
+        let codes = vec![vec![0, 2, NULL], vec![1, 0, 1]];
+        let radix = [4u64, 2]; // three values + null, two values
+        let g = composite(&codes, &radix, 3).expect("fits");
+        assert_eq!(g, vec![1, 4, 7]);
+        assert!(composite(&codes, &[u64::MAX, 3], 3).is_none());
+        assert!(composite(&[], &[], 0).is_none());
+    }
 }
