@@ -107,4 +107,5 @@ for name, args, keys, where, metrics in QUERIES:
         print("     ", b)
     failures += bool(bad)
 
+print(f"diff-aggregate: {len(QUERIES) - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
