@@ -205,11 +205,12 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
                 let per_byte = cols.rows as f64 / meta.len.max(1) as f64;
                 all.reserve((total as f64 * per_byte * 1.05) as usize);
             }
-            ledger.begin_chunk(meta.source);
-            for r in &scanned.rejects {
-                ledger.reject(r)?;
-            }
-            ledger.end_chunk(scanned.lines, &scanned.counts);
+            ledger.account(
+                meta.source,
+                scanned.lines,
+                &scanned.counts,
+                &scanned.rejects,
+            )?;
             all.append(cols);
             Ok(Flow::Continue)
         },

@@ -162,7 +162,6 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         |chunk| filter.run(chunk, render.as_ref()),
         |meta, out| {
             progress.inc(meta.len as u64);
-            ledger.begin_chunk(meta.source);
             let mut counts = out.counts;
             let marks = &out.rendered.marks;
             // Under --on-error fail, write what precedes the first bad line, then stop there.
@@ -183,10 +182,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
             }
             remaining -= take as u64;
             sink.write(&out.rendered, take)?;
-            for r in &out.rejects {
-                ledger.reject(r)?;
-            }
-            ledger.end_chunk(out.lines, &counts);
+            ledger.account(meta.source, out.lines, &counts, &out.rejects)?;
             Ok(if stop { Flow::Stop } else { Flow::Continue })
         },
     );

@@ -107,23 +107,30 @@ impl Ledger {
         self.rejects.is_some()
     }
 
-    /// The 1-based line number in its input of line `line` of the chunk being consumed.
-    pub fn line_number(&self, line: u64) -> u64 {
-        self.line_base + line + 1
-    }
-
-    /// Starts consuming a chunk of `source`; call before [`Ledger::reject`] for it.
-    pub fn begin_chunk(&mut self, source: usize) {
+    /// Accounts one consumed chunk of `source` (chunks arrive in input order): reports or keeps
+    /// its rejected lines as `file:line`, then adds its counts. Errors under `--on-error fail`.
+    pub fn account(
+        &mut self,
+        source: usize,
+        lines: u64,
+        counts: &Counts,
+        rejects: &[Rejected],
+    ) -> Result<(), ObsError> {
         if self.current_source != Some(source) {
             self.current_source = Some(source);
             self.line_base = 0;
         }
+        for r in rejects {
+            self.reject(r)?;
+        }
+        self.line_base += lines;
+        self.counts.add(counts);
+        Ok(())
     }
 
-    /// Records a rejected line of the current chunk; errors under `--on-error fail`.
-    pub fn reject(&mut self, r: &Rejected) -> Result<(), ObsError> {
+    fn reject(&mut self, r: &Rejected) -> Result<(), ObsError> {
         let origin = self.source_name();
-        let line = self.line_number(r.line);
+        let line = self.line_base + r.line + 1;
         if self.on_error == OnError::Fail {
             return Err(ObsError::BadLine {
                 origin,
@@ -144,12 +151,6 @@ impl Ledger {
         }
         self.reported += 1;
         Ok(())
-    }
-
-    /// Ends the current chunk, which had `lines` lines, adding its counts.
-    pub fn end_chunk(&mut self, lines: u64, counts: &Counts) {
-        self.line_base += lines;
-        self.counts.add(counts);
     }
 
     fn source_name(&self) -> String {

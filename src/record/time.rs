@@ -4,7 +4,7 @@
 //! (read as wall-clock time in `--tz`), dates (midnight in `--tz`), and epoch numbers whose unit
 //! (s/ms/µs/ns) is inferred from their magnitude. Everything is compared as UTC instants.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -185,11 +185,6 @@ fn relative(t: &str) -> Option<Duration> {
         _ => return None,
     };
     Some(d)
-}
-
-/// ISO week-based year, used by `xxxx` in index date math.
-pub fn iso_week_year<T: Datelike>(d: &T) -> i32 {
-    d.iso_week().year()
 }
 
 #[cfg(test)]
