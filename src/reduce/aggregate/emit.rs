@@ -1,0 +1,220 @@
+//! Writing an aggregation result: every output format, the terminal chart, the `--fail-if` gate
+//! and the report of skipped values.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde_json::Value;
+
+use super::every;
+use super::frame;
+use super::plan::Plan;
+use super::result::Table;
+use crate::decode::json::Projection;
+use crate::expr::Expr;
+use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
+use crate::output::es_bulk::{BulkOptions, BulkRender};
+use crate::output::{chart, ByteSink, Destination, Format, Render, Rendered, Sink};
+use crate::record::time::TimeSpec;
+use crate::record::{FieldPath, Record};
+
+/// Says on stderr how many values of each numeric field were not numbers, naming the metrics.
+pub fn report_skipped(plan: &Plan, skipped: &[u64]) {
+    for (field, n) in plan.numeric_fields().iter().zip(skipped) {
+        if *n == 0 {
+            continue;
+        }
+        let users: Vec<&str> = plan
+            .metrics
+            .iter()
+            .filter(|m| m.kind.numeric_field() == Some(field))
+            .map(|m| m.name.as_str())
+            .collect();
+        eprintln!(
+            "obs: {} skipped {n} value{} of {field} that {} not numbers",
+            users.join(", "),
+            if *n == 1 { "" } else { "s" },
+            if *n == 1 { "is" } else { "are" }
+        );
+    }
+}
+
+/// Evaluates the `--fail-if` gates on every row; prints the rows that fail. True when any did.
+pub fn gate(table: &Table, gates: &[(String, Expr)]) -> bool {
+    let mut failed = false;
+    for (text, expr) in gates {
+        for i in 0..table.rows.len() {
+            let obj = table.object(i);
+            if expr.matches(&obj) {
+                failed = true;
+                let desc: Vec<String> = obj
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", crate::record::value_text(v)))
+                    .collect();
+                eprintln!("obs: --fail-if '{text}' holds for {}", desc.join(", "));
+            }
+        }
+    }
+    failed
+}
+
+/// Writes the result in `format` to `out` (stdout when `None`); `bulk` is needed for es-bulk.
+pub fn write(
+    table: &Table,
+    format: Format,
+    out: Option<&PathBuf>,
+    bulk: Option<BulkOptions>,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Parquet => {
+            let path = out.context("--format parquet needs -o FILE")?;
+            frame::write_parquet(path, &table.header, &table.kinds, &table.rows)?;
+        }
+        Format::Table | Format::Pretty | Format::Auto => {
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_header(table.header.clone());
+            for r in 0..table.rows.len() {
+                t.add_row((0..table.header.len()).map(|c| table.text(r, c)));
+            }
+            let mut dest = Destination::open(out)?;
+            writeln!(dest, "{t}")?;
+            dest.commit()?;
+        }
+        Format::Ndjson => {
+            let mut dest = Destination::open(out)?;
+            for i in 0..table.rows.len() {
+                serde_json::to_writer(&mut dest, &table.object(i))?;
+                dest.write_all(b"\n")?;
+            }
+            dest.commit()?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Destination::open(out)?);
+            w.write_record(&table.header)?;
+            for r in 0..table.rows.len() {
+                let cells: Vec<String> = (0..table.header.len())
+                    .map(|c| match &table.rows[r][c] {
+                        None => String::new(),
+                        Some(_) => table.text(r, c),
+                    })
+                    .collect();
+                w.write_record(&cells)?;
+            }
+            w.into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()))?
+                .commit()?;
+        }
+        Format::EsBulk => write_bulk(
+            table,
+            bulk.context("es-bulk output needs bulk options")?,
+            out,
+        )?,
+    }
+    Ok(())
+}
+
+/// One `_bulk` document per group; the bucket start is the document's `time` (and drives
+/// `%{+yyyy.MM.dd}`); `_id` defaults to a hash of the group's keys and bucket, so re-running the
+/// same aggregation overwrites instead of duplicating.
+fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    if matches!(opts.id, crate::output::es_bulk::IdSpec::Auto) {
+        let group_cols = &table.header[..table.header.len() - table.metric_count];
+        opts.id = crate::output::es_bulk::IdSpec::Hash(
+            group_cols.iter().map(|h| FieldPath::literal(h)).collect(),
+        );
+    }
+    let time = TimeSpec {
+        fields: vec![FieldPath::literal("time")],
+        tz: table.tz,
+    };
+    let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
+    let mut sink: Box<dyn Sink> = match &opts.out_dir {
+        Some(dir) => Box::new(BulkDirSink::new(
+            dir.clone(),
+            opts.max_bytes,
+            opts.max_docs,
+            template,
+        )?),
+        None => Box::new(BulkStreamSink::new(
+            ByteSink::new(Destination::open(out)?),
+            template,
+        )),
+    };
+    let render = BulkRender::new(opts, time, Vec::new());
+    let proj = Projection::new(render.needs());
+    let mut rendered = Rendered::default();
+    for i in 0..table.rows.len() {
+        let line = serde_json::to_vec(&table.object(i))?;
+        let rec = Record::decode(i as u64, 0..line.len(), &line, &line, &proj, Vec::new())
+            .map_err(|(e, _)| anyhow::anyhow!("internal error: {e}"))?;
+        if let Err(reason) = render.render(&rec, &mut rendered) {
+            eprintln!("obs: group {} not written: {reason}", i + 1);
+        }
+    }
+    let n = rendered.marks.len();
+    sink.write(&rendered, n)?;
+    sink.finish()
+}
+
+/// Draws the first metric: bars per group, or a sparkline per series with `--every`.
+pub fn write_chart(table: &Table, plan: &Plan, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    let metric = table.header.len() - table.metric_count;
+    let title = table.header[metric].clone();
+    let value = |r: usize| table.rows[r][metric].as_ref().and_then(Value::as_f64);
+    let label = |r: usize| {
+        let first_key = usize::from(plan.every.is_some());
+        let parts: Vec<String> = (first_key..metric).map(|c| table.text(r, c)).collect();
+        if parts.is_empty() {
+            "all".to_string()
+        } else {
+            parts.join(" / ")
+        }
+    };
+    let text = if plan.every.is_some() {
+        let mut buckets: Vec<i64> = table
+            .rows
+            .iter()
+            .filter_map(|r| r[0].as_ref().and_then(Value::as_i64))
+            .collect();
+        buckets.sort_unstable();
+        buckets.dedup();
+        let mut series: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+        for r in 0..table.rows.len() {
+            let Some(t) = table.rows[r][0].as_ref().and_then(Value::as_i64) else {
+                continue;
+            };
+            let name = label(r);
+            let pos = match series.iter().position(|(n, _)| *n == name) {
+                Some(p) => p,
+                None => {
+                    series.push((name, vec![None; buckets.len()]));
+                    series.len() - 1
+                }
+            };
+            if let Ok(b) = buckets.binary_search(&t) {
+                series[pos].1[b] = value(r);
+            }
+        }
+        let range = match (buckets.first(), buckets.last()) {
+            (Some(a), Some(b)) => format!(
+                "{} .. {}, {} buckets",
+                every::label(*a, table.tz),
+                every::label(*b, table.tz),
+                buckets.len()
+            ),
+            _ => "no data".to_string(),
+        };
+        chart::sparklines(&title, &range, &series)
+    } else {
+        let items: Vec<(String, Option<f64>)> = (0..table.rows.len())
+            .map(|r| (label(r), value(r)))
+            .collect();
+        chart::bars(&title, &items)
+    };
+    let mut dest = Destination::open(out)?;
+    dest.write_all(text.as_bytes())?;
+    dest.commit()
+}
