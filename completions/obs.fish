@@ -28,6 +28,7 @@ complete -c obs -n "__fish_obs_needs_command" -s h -l help -d 'Print help (see m
 complete -c obs -n "__fish_obs_needs_command" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_needs_command" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
 complete -c obs -n "__fish_obs_needs_command" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_needs_command" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
@@ -119,6 +120,198 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progr
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'Print version'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "show" -d 'One trace as a waterfall: tree, time bars, errors and the critical path'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "stats" -d 'Latency percentiles, error rate and self time per service and operation'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "deps" -d 'Service dependency graph: caller → callee with call and error counts'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "export" -d 'Write traces as Jaeger JSON, OTLP/JSON lines or span NDJSON'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "check" -d 'Find orphans, missing roots, duplicates, cycles and clock skew; exit 3 if any'
+complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s w -l where -d 'Keep traces for which this expression over trace fields holds' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l since -d 'Keep traces starting at or after this time (RFC 3339, a date, `today`, `-3h`…)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l until -d 'Keep traces starting before this time' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l sort -d 'Sort by a column (duration, spans, depth, errors, start), descending; `NAME:asc` for ascending [default: start:asc]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l top -d 'Only the first N traces after sorting' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'A table'
+ndjson\t'One JSON object per row'
+csv\t'CSV with a header'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l logs -d 'Application log files whose lines carry trace_id/span_id (or traceparent); the trace\'s lines are shown under their spans, in time order. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s f -l format -d '`text` (the waterfall) or `ndjson` (one span per line with depth, self time and critical-path sections)' -r -f -a "text\t''
+ndjson\t''"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l width -d 'Width of the waterfall [default: the terminal\'s, else 120]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l color -d 'Colour' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s a -l attributes -d 'Show each span\'s attributes'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l events -d 'Show each span\'s events'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l by -d 'Group by these (comma-separated): service, name, kind' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l sort -d 'Sort by a column, descending (`NAME:asc` for ascending) [default: self_total_ms]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l top -d 'Only the first N groups' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'A table'
+ndjson\t'One JSON object per row'
+csv\t'CSV with a header'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'A table'
+ndjson\t'One edge per line'
+csv\t'CSV'
+dot\t'Graphviz DOT'
+mermaid\t'Mermaid flowchart'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l same-service -d 'Also count calls within one service'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s w -l where -d 'Keep traces for which this expression over trace fields holds' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l since -d 'Keep traces starting at or after this time (RFC 3339, a date, `today`, `-3h`…)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l until -d 'Keep traces starting before this time' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l trace -d 'Only these traces (repeatable)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l to -d 'Target format' -r -f -a "jaeger\t'Jaeger JSON `{"data": [trace…]}`, for Jaeger UI\'s "JSON file" loader'
+otlp\t'OTLP/JSON, one `resourceSpans` envelope per trace per line'
+spans\t'Span-per-line NDJSON with obs\'s default field names'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l input -d 'Input format [default: detected per file]' -r -f -a "auto\t'Detect per file from its first line or value'
+spans\t'Span-per-line NDJSON (field names set with --span-field)'
+otlp\t'OTLP/JSON (`resourceSpans`), per line or one document'
+jaeger\t'Jaeger JSON (`{"data": [...]}` or one trace)'
+zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'A table'
+ndjson\t'One JSON object per row'
+csv\t'CSV with a header'"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "show" -d 'One trace as a waterfall: tree, time bars, errors and the critical path'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Latency percentiles, error rate and self time per service and operation'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "deps" -d 'Service dependency graph: caller → callee with call and error counts'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write traces as Jaeger JSON, OTLP/JSON lines or span NDJSON'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find orphans, missing roots, duplicates, cycles and clock skew; exit 3 if any'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace as a waterfall: tree, time bars, errors and the critical path'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "stats" -d 'Latency percentiles, error rate and self time per service and operation'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "deps" -d 'Service dependency graph: caller → callee with call and error counts'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "export" -d 'Write traces as Jaeger JSON, OTLP/JSON lines or span NDJSON'
+complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "check" -d 'Find orphans, missing roots, duplicates, cycles and clock skew; exit 3 if any'

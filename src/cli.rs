@@ -58,6 +58,8 @@ pub enum Command {
     Grep(crate::cmd::grep::GrepArgs),
     /// Group records and compute counts, sums, percentiles and rates, per time bucket if asked.
     Aggregate(crate::cmd::aggregate::AggregateArgs),
+    /// Rebuild traces from span dumps: list, show, stats, deps, export, check.
+    Trace(crate::cmd::trace::TraceArgs),
 }
 
 /// Where input comes from and how it is read.

@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod grep;
 mod setup;
+pub mod trace;
 
 use crate::cli::{Cli, Command};
 
@@ -12,5 +13,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Grep(args) => grep::run(args),
         Command::Aggregate(args) => aggregate::run(args),
+        Command::Trace(args) => trace::run(args),
     }
+}
+
+/// Worker threads for `input` (`--threads`, or every CPU).
+pub fn threads_of(input: &crate::cli::InputArgs) -> usize {
+    setup::threads(input)
 }

@@ -9,6 +9,13 @@ use crate::record::{value_number, value_text, FieldPath, Record};
 pub trait Eval {
     /// The value at `path`, if present.
     fn lookup(&self, path: &FieldPath) -> Option<&Value>;
+
+    /// Whether `inner` holds for any of the record's items (`any(...)`); records without items
+    /// have none.
+    fn any_item(&self, inner: &Expr) -> bool {
+        let _ = inner;
+        false
+    }
 }
 
 impl Eval for Record<'_> {
@@ -31,6 +38,7 @@ impl Expr {
             Expr::And(xs) => xs.iter().all(|x| x.matches(rec)),
             Expr::Not(x) => !x.matches(rec),
             Expr::Const(b) => *b,
+            Expr::Any(inner) => rec.any_item(inner),
             Expr::Exists(p) => rec.lookup(p).is_some(),
             Expr::Truthy(p) => rec.lookup(p).is_some_and(truthy),
             Expr::Test(p, test) => match rec.lookup(p) {
@@ -90,7 +98,14 @@ fn compare(v: &Value, op: Op, lit: &Literal) -> bool {
         (Value::Bool(b), Literal::Bool(l)) => return op == Op::Eq && b == l,
         // Against a number, only numbers (or numeric strings) compare: `amount>1000` must not
         // hold for "n/a" or true by comparing text.
-        (_, Literal::Num(n, _)) => value_number(v).and_then(|x| x.partial_cmp(n)),
+        (_, Literal::Num(n, text)) => match value_number(v) {
+            Some(x) => x.partial_cmp(n),
+            // `region=1h` on a text value compares the text as written (equality only).
+            None if matches!(op, Op::Eq | Op::Ne) && v.is_string() => {
+                Some(value_text(v).as_ref().cmp(text.as_str()))
+            }
+            None => None,
+        },
         (_, lit) => Some(value_text(v).as_ref().cmp(lit.text())),
     };
     let Some(ord) = ord else { return false };
@@ -155,6 +170,11 @@ mod tests {
         assert!(check("a!=1000", odd.clone()), "present and not equal");
         assert!(!check("b>0", odd.clone()));
         assert!(check("c=1000", odd));
+        let d = json!({"d": 2500, "s": "5m", "t": 0.004});
+        assert!(check("d>2s and d<3s and d=2.5s and d=2500ms and d<=1h", d.clone()));
+        assert!(check("t<5000ns and t>3us", d.clone()));
+        assert!(check("s=5m", d.clone()), "text equality as written");
+        assert!(!check("s>1m", d));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! or      := and ( ("or" | "||") and )*
 //! and     := unary ( ("and" | "&&") unary )*
 //! unary   := ("not" | "!") unary | primary
-//! primary := "(" expr ")" | "exists(" path ")" | "true" | "false"
+//! primary := "(" expr ")" | "exists(" path ")" | "any(" expr ")" | "true" | "false"
 //!          | path [ op value | "in" "(" value, … ")" | "in" @file ]
 //! op      := = | == | != | < | <= | > | >= | ~= (substring) | ~~= (regex)
 //! ```
@@ -18,7 +18,12 @@
 //!   without `level`, and `level!=ERROR` does not;
 //! * `null` only equals `null`; a null field is otherwise treated like a missing one;
 //! * on an array, a comparison holds when it holds for any element;
-//! * a bare path (`error`) holds when the field is present and not `false`, `null`, `0` or `""`.
+//! * a bare path (`error`) holds when the field is present and not `false`, `null`, `0` or `""`;
+//! * a number with a duration unit (`250ms`, `2s`, `1.5m`, `1h`, `800us`, `5000ns`) is that many
+//!   milliseconds, so `duration>2s` and `response_time_ms>=1.5s` read naturally; against a text
+//!   value, `=` and `!=` still compare the text as written;
+//! * `any(expr)` holds when `expr` holds for any item the record is made of (the spans of a trace
+//!   in `obs trace list`); a plain log line has none, so it never holds there.
 
 mod eval;
 mod parse;
@@ -33,6 +38,7 @@ use crate::error::ObsError;
 use crate::record::FieldPath;
 
 pub use eval::Eval;
+pub use parse::duration_ms;
 
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +144,8 @@ pub enum Expr {
     Truthy(FieldPath),
     /// `true` / `false`.
     Const(bool),
+    /// `any(expr)`: the expression holds for one of the record's items (a trace's spans).
+    Any(Box<Expr>),
 }
 
 impl Expr {
@@ -158,7 +166,18 @@ impl Expr {
             Expr::Or(xs) | Expr::And(xs) => xs.iter().for_each(|x| x.collect_paths(out)),
             Expr::Not(x) => x.collect_paths(out),
             Expr::Test(p, _) | Expr::Exists(p) | Expr::Truthy(p) => out.push(p),
-            Expr::Const(_) => {}
+            // The inner paths are the items' fields, not the record's.
+            Expr::Const(_) | Expr::Any(_) => {}
+        }
+    }
+
+    /// True when the expression uses `any(...)`.
+    pub fn uses_any(&self) -> bool {
+        match self {
+            Expr::Or(xs) | Expr::And(xs) => xs.iter().any(Expr::uses_any),
+            Expr::Not(x) => x.uses_any(),
+            Expr::Any(_) => true,
+            _ => false,
         }
     }
 

@@ -179,6 +179,18 @@ impl<'s> Parser<'s> {
             }
             return Ok(Expr::Exists(path));
         }
+        if self.keyword("any") {
+            self.skip_ws();
+            if !self.symbol("(") {
+                return Err(self.err("expected '(' after any"));
+            }
+            let inner = self.or()?;
+            self.skip_ws();
+            if !self.symbol(")") {
+                return Err(self.err("expected ')' to close any("));
+            }
+            return Ok(Expr::Any(Box::new(inner)));
+        }
         let mut path = self.path()?;
         if self.peek() == Some('(') {
             // `p99(response_time_ms)`: a metric's name, read as one literal key.
@@ -375,11 +387,27 @@ fn bareword(word: &str) -> Literal {
         "true" => Literal::Bool(true),
         "false" => Literal::Bool(false),
         "null" => Literal::Null,
-        _ => match parse_number(word) {
+        _ => match parse_number(word).or_else(|| duration_ms(word)) {
             Some(n) => Literal::Num(n, word.to_string()),
             None => Literal::Str(word.to_string()),
         },
     }
+}
+
+/// A number with a duration unit, in milliseconds (`2s` → 2000, `800us` → 0.8).
+pub fn duration_ms(word: &str) -> Option<f64> {
+    let split = word.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = word.split_at(split);
+    let factor = match unit {
+        "ns" => 1e-6,
+        "us" | "µs" => 1e-3,
+        "ms" => 1.0,
+        "s" => 1e3,
+        "m" => 60e3,
+        "h" => 3600e3,
+        _ => return None,
+    };
+    parse_number(num).map(|n| n * factor)
 }
 
 /// Unescapes `\"` and `\\` only, leaving other backslash sequences (regex classes) intact.

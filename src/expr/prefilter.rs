@@ -149,7 +149,7 @@ fn required(expr: &Expr) -> Option<Vec<Vec<Vec<u8>>>> {
             }
             Some(vec![union])
         }
-        Expr::Not(_) | Expr::Exists(_) | Expr::Truthy(_) | Expr::Const(_) => None,
+        Expr::Not(_) | Expr::Exists(_) | Expr::Truthy(_) | Expr::Const(_) | Expr::Any(_) => None,
     }
 }
 

@@ -10,10 +10,13 @@ pub mod chart;
 pub mod color;
 pub mod csv;
 pub mod es_bulk;
+pub mod graph;
 pub mod ndjson;
 pub mod pretty;
 pub mod progress;
+pub mod rows;
 pub mod table;
+pub mod waterfall;
 
 use std::io::Write;
 use std::path::PathBuf;

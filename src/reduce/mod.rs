@@ -2,3 +2,4 @@
 //! in parallel and merged in input order.
 
 pub mod aggregate;
+pub mod trace;

@@ -10,6 +10,7 @@ mod grep;
 mod input;
 mod output;
 mod parallel;
+mod trace;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

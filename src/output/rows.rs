@@ -1,0 +1,95 @@
+//! Writing a small result table (trace lists, statistics, findings) as a terminal table,
+//! NDJSON or CSV: every row is built before the first is written, so column widths are known.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::table::cell;
+use super::Destination;
+
+/// `--format` of the table-shaped trace views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RowFormat {
+    /// A table on a terminal, NDJSON otherwise.
+    Auto,
+    /// A table.
+    Table,
+    /// One JSON object per row.
+    Ndjson,
+    /// CSV with a header.
+    Csv,
+}
+
+impl RowFormat {
+    /// `auto` resolved by whether the output is a terminal.
+    pub fn resolve(self, out: Option<&PathBuf>) -> RowFormat {
+        match self {
+            RowFormat::Auto
+                if out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
+            {
+                RowFormat::Table
+            }
+            RowFormat::Auto => RowFormat::Ndjson,
+            f => f,
+        }
+    }
+}
+
+/// Writes `rows` (objects with the keys of `header`, in that order).
+pub fn write_rows(
+    header: &[&str],
+    rows: &[Map<String, Value>],
+    format: RowFormat,
+    out: Option<&PathBuf>,
+) -> anyhow::Result<()> {
+    let mut dest = Destination::open(out)?;
+    match format.resolve(out) {
+        RowFormat::Table | RowFormat::Auto => {
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_header(header.to_vec());
+            for r in rows {
+                t.add_row(header.iter().map(|h| {
+                    match r.get(*h) {
+                        Some(Value::Array(a)) => a
+                            .iter()
+                            .map(|v| cell(Some(v)))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        Some(Value::Null) | None => String::new(),
+                        v => cell(v),
+                    }
+                }));
+            }
+            writeln!(dest, "{t}")?;
+        }
+        RowFormat::Ndjson => {
+            for r in rows {
+                serde_json::to_writer(&mut dest, r)?;
+                dest.write_all(b"\n")?;
+            }
+        }
+        RowFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut dest);
+            w.write_record(header)?;
+            for r in rows {
+                w.write_record(header.iter().map(|h| {
+                    match r.get(*h) {
+                        Some(Value::Array(a)) => a
+                            .iter()
+                            .map(|v| cell(Some(v)))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        Some(Value::Null) | None => String::new(),
+                        v => cell(v),
+                    }
+                }))?;
+            }
+            w.flush()?;
+        }
+    }
+    dest.commit()
+}

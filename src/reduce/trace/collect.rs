@@ -1,0 +1,214 @@
+//! The first pass: every span file into narrow rows, in parallel, in input order.
+//!
+//! Line-shaped files go through the shared pipeline (chunks, [`Filter::scan`], the ledger), so a
+//! bad line is rejected with its `file:line` like in every other command. Span NDJSON is decoded
+//! through a projection of the role fields only; OTLP, Jaeger and Zipkin lines are decoded whole,
+//! since their spans sit deep inside each value.
+
+use serde_json::Value;
+
+use super::format::{ndjson, Decoding, Format, Layout};
+use super::ids::IdNames;
+use super::names::Names;
+use super::row::{Loc, Row};
+use super::sources::SpanSources;
+use crate::input::{ChunkReader, ReadOptions};
+use crate::pipeline::accounting::{Counts, Ledger};
+use crate::pipeline::{run_ordered, Flow, Window};
+use crate::record::time::TimeSpec;
+use crate::stage::filter::{Filter, FilterSpec};
+
+/// Every span, narrow, and the dictionaries its codes refer to.
+#[derive(Default)]
+pub struct Spans {
+    /// One row per span, in input order.
+    pub rows: Vec<Row>,
+    /// Service names.
+    pub services: Names,
+    /// Operation names.
+    pub ops: Names,
+    /// Non-hex ids.
+    pub ids: IdNames,
+}
+
+struct ChunkOut {
+    rows: Vec<Row>,
+    services: Names,
+    ops: Names,
+    ids: IdNames,
+}
+
+/// How the first pass runs.
+pub struct Pass {
+    /// Decoding options.
+    pub dec: Decoding,
+    /// Worker threads.
+    pub threads: usize,
+    /// Chunk reading options.
+    pub read: ReadOptions,
+    /// Keep the bytes of rejected lines (for `--rejects`).
+    pub keep_raw_rejects: bool,
+    /// Only chunks containing one of these byte strings are decoded (`obs trace show`: the
+    /// trace id as written); the others count as filtered without being parsed.
+    pub only: Vec<Vec<u8>>,
+}
+
+/// Reads every span of `sources`; line-level problems go to `ledger`.
+pub fn collect(
+    sources: &SpanSources,
+    ids: IdNames,
+    pass: &Pass,
+    ledger: &mut Ledger,
+) -> anyhow::Result<(Spans, Counts)> {
+    let mut all = Spans {
+        ids,
+        ..Spans::default()
+    };
+    // Documents were parsed when the files were opened.
+    for (i, f) in sources.files.iter().enumerate() {
+        for (j, s) in f.doc.iter().enumerate() {
+            let loc = Loc {
+                source: i as u32,
+                offset: 0,
+                index: j as u32,
+            };
+            all.rows
+                .push(Row::of(s, loc, &mut all.services, &mut all.ops));
+        }
+    }
+    let lines: Vec<(usize, Format)> = sources
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.layout {
+            Layout::Lines(fmt) => Some((i, fmt)),
+            Layout::Document => None,
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok((all, Counts::default()));
+    }
+    let reader = ChunkReader::new(
+        lines
+            .iter()
+            .map(|&(i, _)| sources.files[i].source.clone())
+            .collect(),
+        pass.read,
+    );
+    let filter = Filter::new(FilterSpec {
+        expr: None,
+        raw: Vec::new(),
+        invert: false,
+        since: None,
+        until: None,
+        time: TimeSpec::new(None, None)?,
+        validate: true,
+        keep_raw_rejects: pass.keep_raw_rejects,
+        needs: if lines.iter().all(|l| l.1 == Format::Spans) {
+            pass.dec.fields.keys()
+        } else {
+            Vec::new()
+        },
+    })?;
+    let dec = &pass.dec;
+    let mut base: Vec<u64> = vec![0; lines.len()];
+    let result = run_ordered(
+        reader,
+        pass.threads,
+        Window::Reducing,
+        |chunk| {
+            let (global, format) = lines[chunk.source];
+            let out = ChunkOut {
+                rows: Vec::new(),
+                services: Names::default(),
+                ops: Names::default(),
+                ids: IdNames::default(),
+            };
+            let bytes = chunk.bytes();
+            if !pass.only.is_empty()
+                && !pass
+                    .only
+                    .iter()
+                    .any(|n| memchr::memmem::find(bytes, n).is_some())
+            {
+                let lines = crate::pipeline::accounting::count_lines(bytes);
+                let counts = Counts {
+                    read: lines,
+                    filtered: lines,
+                    prefiltered: lines,
+                    ..Counts::default()
+                };
+                let scanned = crate::stage::filter::Scanned {
+                    lines,
+                    counts,
+                    rejects: Vec::new(),
+                };
+                return (
+                    scanned,
+                    out,
+                    matches!(chunk.data, crate::input::ChunkData::Mapped(..)),
+                );
+            }
+            let chunk_start = match &chunk.data {
+                crate::input::ChunkData::Mapped(_, r) => Some(r.start as u64),
+                crate::input::ChunkData::Owned(_) => None,
+            };
+            let mut out = out;
+            let scanned = filter.scan(&chunk, &mut |rec| {
+                let loc = Loc {
+                    source: global as u32,
+                    offset: rec.span.start as u64 + chunk_start.unwrap_or(0),
+                    index: 0,
+                };
+                if format == Format::Spans {
+                    let row = ndjson::row(
+                        rec,
+                        &dec.fields,
+                        dec.tz,
+                        &mut out.ids,
+                        &mut out.services,
+                        &mut out.ops,
+                        loc,
+                    )?;
+                    out.rows.push(row);
+                    return Ok(());
+                }
+                let v: Value = serde_json::from_slice(rec.json).map_err(|e| e.to_string())?;
+                let spans = dec.spans(format, &v, &mut out.ids)?;
+                for (j, s) in spans.iter().enumerate() {
+                    let loc = Loc {
+                        index: j as u32,
+                        ..loc
+                    };
+                    out.rows
+                        .push(Row::of(s, loc, &mut out.services, &mut out.ops));
+                }
+                Ok(())
+            });
+            (scanned, out, chunk_start.is_some())
+        },
+        |meta, (scanned, out, mapped)| {
+            ledger.account(
+                meta.source,
+                scanned.lines,
+                &scanned.counts,
+                &scanned.rejects,
+            )?;
+            let svc = all.services.remap(&out.services);
+            let ops = all.ops.remap(&out.ops);
+            let shift = if mapped { 0 } else { base[meta.source] };
+            base[meta.source] += meta.len as u64;
+            all.rows.reserve(out.rows.len());
+            all.rows.extend(out.rows.into_iter().map(|mut r| {
+                r.service = svc[r.service as usize];
+                r.name = ops[r.name as usize];
+                r.loc.offset += shift;
+                r
+            }));
+            all.ids.merge(out.ids);
+            Ok(Flow::Continue)
+        },
+    );
+    result?;
+    Ok((all, ledger.counts))
+}

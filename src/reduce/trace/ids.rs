@@ -1,0 +1,195 @@
+//! Trace and span ids as fixed-width integers.
+//!
+//! Hex ids (W3C, OTLP, Jaeger, Zipkin; any case, with or without leading zeros) are stored as
+//! their numeric value, so `00000000000000000000000000000011`, `11` and an upper-case OTLP id
+//! name the same trace, as they do in Jaeger. Other ids (`"test1-trace"`) are hashed with xxh3
+//! and their text is kept in [`IdNames`] so it can be printed back.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+/// A trace id: up to 128 bits of hex, or a hash of a non-hex id.
+pub type TraceId = u128;
+/// A span id: up to 64 bits of hex, or a hash of a non-hex id; 0 means "none".
+pub type SpanId = u64;
+
+/// The text of ids that are not hex, by their hashed value.
+#[derive(Debug, Default, Clone)]
+pub struct IdNames {
+    /// Non-hex trace ids.
+    pub traces: HashMap<TraceId, Box<str>>,
+    /// Non-hex span ids.
+    pub spans: HashMap<SpanId, Box<str>>,
+    /// Hex trace ids written with at most 16 digits (Zipkin, Jaeger 64-bit ids): printed with
+    /// 16 digits again; every other hex trace id is printed with 32.
+    pub short: std::collections::HashSet<TraceId>,
+}
+
+impl IdNames {
+    /// Adds every name of `other`.
+    pub fn merge(&mut self, other: IdNames) {
+        self.traces.extend(other.traces);
+        self.spans.extend(other.spans);
+        self.short.extend(other.short);
+    }
+
+    /// The printable form of a trace id: lower-case hex, 32 digits, or 16 when it was written
+    /// with 16 or fewer; or the original text of a non-hex id.
+    pub fn trace(&self, id: TraceId) -> String {
+        if let Some(n) = self.traces.get(&id) {
+            return n.to_string();
+        }
+        if self.short.contains(&id) {
+            format!("{id:016x}")
+        } else {
+            format!("{id:032x}")
+        }
+    }
+
+    /// The printable form of a span id: 16 lower-case hex digits, or the original text.
+    pub fn span(&self, id: SpanId) -> String {
+        match self.spans.get(&id) {
+            Some(n) => n.to_string(),
+            None => format!("{id:016x}"),
+        }
+    }
+}
+
+fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
+    if s.is_empty() || s.len() > max_digits {
+        return None;
+    }
+    u128::from_str_radix(s, 16)
+        .ok()
+        .filter(|_| s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The id of a trace, or `None` for an empty or all-zero id (invalid in W3C and OTLP).
+pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match hex_value(s, 32) {
+        Some(0) => None,
+        Some(v) => {
+            if s.len() <= 16 {
+                names.short.insert(v);
+            }
+            Some(v)
+        }
+        None => {
+            // The top bit keeps hashed ids apart from every hex id shorter than 32 digits.
+            let h = xxh3_128(s.as_bytes()) | (1u128 << 127);
+            names.traces.entry(h).or_insert_with(|| s.into());
+            Some(h)
+        }
+    }
+}
+
+/// The id of a span, or `None` for an empty or all-zero id (what exporters write for "no
+/// parent").
+pub fn span_id(s: &str, names: &mut IdNames) -> Option<SpanId> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match hex_value(s, 16) {
+        Some(0) => None,
+        Some(v) => Some(v as u64),
+        None => {
+            let h = xxh3_64(s.as_bytes()).max(1);
+            names.spans.entry(h).or_insert_with(|| s.into());
+            Some(h)
+        }
+    }
+}
+
+/// The parts of a W3C `traceparent` header (`00-<trace>-<parent>-<flags>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceParent {
+    /// The trace.
+    pub trace: TraceId,
+    /// The span that sent the request (for a log line: the span it was written in).
+    pub parent: SpanId,
+    /// The sampled flag (bit 0 of the flags).
+    pub sampled: bool,
+}
+
+/// Parses a `traceparent` value; version `ff` and all-zero ids are invalid, as in the spec.
+/// Later versions may append fields, which are ignored.
+pub fn traceparent(s: &str) -> Option<TraceParent> {
+    let mut parts = s.trim().split('-');
+    let version = parts.next()?;
+    let trace = parts.next()?;
+    let parent = parts.next()?;
+    let flags = parts.next()?;
+    if version.len() != 2 || version.eq_ignore_ascii_case("ff") || hex_value(version, 2).is_none() {
+        return None;
+    }
+    if version == "00" && parts.next().is_some() {
+        return None;
+    }
+    if trace.len() != 32 || parent.len() != 16 || flags.len() != 2 {
+        return None;
+    }
+    let trace = hex_value(trace, 32).filter(|&v| v != 0)?;
+    let parent = hex_value(parent, 16).filter(|&v| v != 0)? as u64;
+    let flags = hex_value(flags, 2)? as u8;
+    Some(TraceParent {
+        trace,
+        parent,
+        sampled: flags & 1 == 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_ids_compare_by_value_and_print_like_jaeger() {
+        let mut n = IdNames::default();
+        let a = trace_id("00000000000000000000000000000011", &mut n);
+        assert_eq!(n.trace(a.expect("id")), "00000000000000000000000000000011");
+        assert_eq!(a, trace_id("11", &mut n));
+        assert_eq!(
+            n.trace(a.expect("id")),
+            "0000000000000011",
+            "once seen short"
+        );
+        let b = trace_id("4BF92F3577B34DA6A3CE929D0E0E4736", &mut n).expect("id");
+        assert_eq!(n.trace(b), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(trace_id("0000", &mut n), None);
+        assert_eq!(span_id("", &mut n), None);
+        assert!(n.traces.is_empty());
+        let c = trace_id("test1-trace", &mut n).expect("id");
+        assert_eq!(n.trace(c), "test1-trace");
+        let s = span_id("span-E", &mut n).expect("id");
+        assert_eq!(n.span(s), "span-E");
+    }
+
+    #[test]
+    fn traceparent_follows_w3c() {
+        let tp =
+            traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").expect("valid");
+        assert_eq!(tp.trace, 0x4bf92f3577b34da6a3ce929d0e0e4736);
+        assert_eq!(tp.parent, 0x00f067aa0ba902b7);
+        assert!(tp.sampled);
+        assert!(
+            traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+                .is_some_and(|t| !t.sampled)
+        );
+        assert!(traceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").is_none());
+        assert!(traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01").is_none());
+        assert!(traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01").is_none());
+        assert!(
+            traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_none()
+        );
+        assert!(
+            traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_some()
+        );
+        assert!(traceparent("00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01").is_none());
+    }
+}

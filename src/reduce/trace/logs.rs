@@ -1,0 +1,131 @@
+//! Application log lines of one trace, for `obs trace show --logs`: lines whose trace id field
+//! (or W3C `traceparent`) names the trace, keyed by the span they were written in.
+//!
+//! The trace id is searched as raw bytes first (the grep prefilter), so only the few lines that
+//! mention it are decoded.
+
+use std::collections::HashMap;
+
+use chrono_tz::Tz;
+
+use super::format::Decoding;
+use super::ids::{self, IdNames, SpanId, TraceId};
+use crate::cli::InputArgs;
+use crate::expr::Expr;
+use crate::input::{resolve_inputs, ChunkReader, ReadOptions, DEFAULT_CHUNK_SIZE};
+use crate::pipeline::{run_ordered, Flow, Window};
+use crate::record::time::TimeSpec;
+use crate::record::{value_text, FieldPath, Record};
+use crate::stage::filter::{Filter, FilterSpec};
+
+/// Log lines by span (`None`: the line names the trace but no span of it), each with its time
+/// (ns) and its text, in time order.
+pub type TraceLogs = HashMap<Option<SpanId>, Vec<(i64, String)>>;
+
+/// Reads `paths` and keeps the lines of `trace`.
+pub fn collect(
+    paths: &[String],
+    trace: TraceId,
+    dec: &Decoding,
+    input: &InputArgs,
+    tz: Tz,
+) -> anyhow::Result<TraceLogs> {
+    let names = IdNames::default();
+    let hex = names.trace(trace);
+    let core = hex.trim_start_matches('0');
+    let f = &dec.fields;
+    let tid = f.path("trace_id").as_str().to_string();
+    let tp = f.path("traceparent").as_str().to_string();
+    // Case-sensitive substring tests let the raw-byte prefilter skip every other line; ids are
+    // then compared by value.
+    let src = format!(
+        "{tid}~={c} or {tid}~={u} or {tp}~={c}",
+        c = core.to_ascii_lowercase(),
+        u = core.to_ascii_uppercase()
+    );
+    let expr = Expr::parse(&src)?;
+    let time = TimeSpec::new(None, Some(tz.name()))?;
+    let span_path = f.path("span_id").clone();
+    let filter = Filter::new(FilterSpec {
+        expr: Some(expr),
+        raw: Vec::new(),
+        invert: false,
+        since: None,
+        until: None,
+        time: time.clone(),
+        validate: false,
+        keep_raw_rejects: false,
+        needs: Vec::new(),
+    })?;
+    let reader = ChunkReader::new(
+        resolve_inputs(paths)?,
+        ReadOptions {
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            mmap: !input.no_mmap,
+        },
+    );
+    let tid_path = f.path("trace_id").clone();
+    let tp_path = f.path("traceparent").clone();
+    let mut out: TraceLogs = HashMap::new();
+    run_ordered(
+        reader,
+        crate::cmd::threads_of(input),
+        Window::Reducing,
+        |chunk| {
+            let mut found = Vec::new();
+            let mut names = IdNames::default();
+            filter.scan(&chunk, &mut |rec: &Record| {
+                let text = |p: &FieldPath| rec.get(p).map(|v| value_text(v).into_owned());
+                let parent = text(&tp_path).and_then(|t| ids::traceparent(&t));
+                let t = text(&tid_path)
+                    .and_then(|t| ids::trace_id(&t, &mut names))
+                    .or(parent.map(|p| p.trace));
+                if t != Some(trace) {
+                    return Ok(());
+                }
+                let span = text(&span_path)
+                    .and_then(|s| ids::span_id(&s, &mut names))
+                    .or(parent.filter(|p| p.trace == trace).map(|p| p.parent));
+                let at = time
+                    .of(rec)
+                    .and_then(|t| t.timestamp_nanos_opt())
+                    .unwrap_or(0);
+                found.push((span, at, line_text(rec, &time, tz)));
+                Ok(())
+            });
+            found
+        },
+        |_, found| {
+            for (span, at, text) in found {
+                out.entry(span).or_default().push((at, text));
+            }
+            Ok(Flow::Continue)
+        },
+    )?;
+    for v in out.values_mut() {
+        v.sort_by_key(|(t, _)| *t);
+    }
+    Ok(out)
+}
+
+/// `12:00:01.250 ERROR message` (or the whole line when it has no message field).
+fn line_text(rec: &Record, time: &TimeSpec, tz: Tz) -> String {
+    let Ok(obj) = rec.full() else {
+        return String::from_utf8_lossy(rec.raw).into_owned();
+    };
+    let when = time
+        .of(rec)
+        .map(|t| t.with_timezone(&tz).format("%H:%M:%S%.3f").to_string())
+        .unwrap_or_default();
+    let level = ["level", "severity", "lvl"]
+        .iter()
+        .find_map(|k| obj.get(*k))
+        .map(|v| value_text(v).into_owned())
+        .unwrap_or_default();
+    let msg = ["message", "msg", "body"]
+        .iter()
+        .find_map(|k| obj.get(*k))
+        .map(|v| value_text(v).into_owned())
+        .unwrap_or_else(|| String::from_utf8_lossy(rec.json).into_owned());
+    format!("{when} {level} {msg}").trim().to_string()
+}

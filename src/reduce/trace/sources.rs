@@ -1,0 +1,195 @@
+//! The span files: how each is laid out, whole documents parsed, and reading spans back by
+//! location for what is shown.
+//!
+//! Standard input is first spooled to a temporary file, so it can be sniffed and read back like
+//! any file without holding it in memory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde_json::Value;
+
+use super::format::{sniff, Decoding, Format, Layout};
+use super::ids::IdNames;
+use super::row::Loc;
+use super::span::Span;
+use crate::input::{ChunkData, ChunkReader, ReadOptions, Source};
+
+/// One span file.
+pub struct SpanSource {
+    /// Where it is read from (stdin's spool file for `-`).
+    pub source: Source,
+    /// Its name in messages.
+    pub name: String,
+    /// How it is laid out.
+    pub layout: Layout,
+    /// For documents: every span, by index.
+    pub doc: Vec<Span>,
+}
+
+/// All span files.
+pub struct SpanSources {
+    /// The files, in input order.
+    pub files: Vec<SpanSource>,
+    spool: Option<PathBuf>,
+    mmap: bool,
+}
+
+impl Drop for SpanSources {
+    fn drop(&mut self) {
+        if let Some(p) = &self.spool {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+const HEAD: usize = 1 << 20;
+
+fn reader(source: &Source, mmap: bool, chunk_size: usize) -> ChunkReader {
+    ChunkReader::new(vec![source.clone()], ReadOptions { chunk_size, mmap })
+}
+
+impl SpanSources {
+    /// Opens `sources`, spooling stdin, sniffing layouts and parsing whole documents.
+    pub fn open(
+        sources: Vec<Source>,
+        dec: &Decoding,
+        mmap: bool,
+        names: &mut IdNames,
+    ) -> anyhow::Result<SpanSources> {
+        let mut out = SpanSources {
+            files: Vec::new(),
+            spool: None,
+            mmap,
+        };
+        for source in sources {
+            let name = source.name();
+            let source = match source {
+                Source::Stdin => {
+                    let path = std::env::temp_dir()
+                        .join(format!("obs-trace-stdin-{}", std::process::id()));
+                    let mut f = std::fs::File::create(&path)
+                        .with_context(|| format!("spooling stdin to {}", path.display()))?;
+                    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("reading stdin")?;
+                    f.flush()?;
+                    out.spool = Some(path.clone());
+                    Source::File(path)
+                }
+                s => s,
+            };
+            let head = match reader(&source, mmap, HEAD).next() {
+                Some(chunk) => chunk?.bytes()[..].to_vec(),
+                None => Vec::new(),
+            };
+            let layout = sniff(&head, dec.forced);
+            let doc = match layout {
+                Layout::Document => parse_document(&source, &name, dec, names)?,
+                Layout::Lines(_) => Vec::new(),
+            };
+            out.files.push(SpanSource {
+                source,
+                name,
+                layout,
+                doc,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The spans at `locs`, read back from their files (each line decoded once).
+    pub fn read_back(
+        &self,
+        locs: &[Loc],
+        dec: &Decoding,
+        names: &mut IdNames,
+    ) -> anyhow::Result<HashMap<Loc, Span>> {
+        let mut out = HashMap::new();
+        let mut by_source: BTreeMap<u32, Vec<Loc>> = BTreeMap::new();
+        for l in locs {
+            by_source.entry(l.source).or_default().push(*l);
+        }
+        for (src, mut wanted) in by_source {
+            let file = &self.files[src as usize];
+            let Layout::Lines(format) = file.layout else {
+                for l in wanted {
+                    if let Some(s) = file.doc.get(l.index as usize) {
+                        out.insert(l, s.clone());
+                    }
+                }
+                continue;
+            };
+            wanted.sort();
+            let mut decode_line =
+                |line: &[u8], offset: u64, out: &mut HashMap<Loc, Span>| -> anyhow::Result<()> {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+                    let v: Value = serde_json::from_slice(line).with_context(|| {
+                        format!("{}: reading back the span at byte {offset}", file.name)
+                    })?;
+                    let spans = dec
+                        .spans(format, &v, names)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.name))?;
+                    for l in wanted.iter().filter(|l| l.offset == offset) {
+                        if let Some(s) = spans.get(l.index as usize) {
+                            out.insert(*l, s.clone());
+                        }
+                    }
+                    Ok(())
+                };
+            let mut offsets: Vec<u64> = wanted.iter().map(|l| l.offset).collect();
+            offsets.dedup();
+            let mut chunks = reader(&file.source, self.mmap, 4 << 20);
+            let mut base = 0u64;
+            let mut next = 0usize;
+            while next < offsets.len() {
+                let Some(chunk) = chunks.next() else { break };
+                let chunk = chunk?;
+                if let ChunkData::Mapped(map, _) = &chunk.data {
+                    // A mapped file: jump straight to each line.
+                    for &off in &offsets[next..] {
+                        let rest = &map[off as usize..];
+                        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                        decode_line(&rest[..end], off, &mut out)?;
+                    }
+                    break;
+                }
+                let bytes = chunk.bytes();
+                let end = base + bytes.len() as u64;
+                while next < offsets.len() && offsets[next] < end {
+                    let rel = (offsets[next] - base) as usize;
+                    let rest = &bytes[rel..];
+                    let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    decode_line(&rest[..len], offsets[next], &mut out)?;
+                    next += 1;
+                }
+                base = end;
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn parse_document(
+    source: &Source,
+    name: &str,
+    dec: &Decoding,
+    names: &mut IdNames,
+) -> anyhow::Result<Vec<Span>> {
+    let mut bytes = Vec::new();
+    for chunk in reader(source, true, 16 << 20) {
+        bytes.extend_from_slice(chunk?.bytes());
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut spans = Vec::new();
+    for v in serde_json::Deserializer::from_slice(text).into_iter::<Value>() {
+        let v = v.map_err(|e| anyhow::anyhow!("{name}: invalid JSON: {e}"))?;
+        let format = Format::choose(dec.forced, &v);
+        let got = dec
+            .spans(format, &v, names)
+            .map_err(|e| anyhow::anyhow!("{name}: {e} (read as {})", format.name()))?;
+        spans.extend(got);
+    }
+    Ok(spans)
+}

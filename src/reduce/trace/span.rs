@@ -1,0 +1,206 @@
+//! One span with every detail, as read back for what is shown or exported.
+//!
+//! All four input formats decode into this one model, and every exporter writes from it, so a
+//! round trip between formats goes through one place. Times are nanoseconds since the epoch;
+//! attribute values keep their JSON types.
+
+use serde_json::{Map, Value};
+
+use super::ids::{SpanId, TraceId};
+
+/// What a span represents (OTLP's enum, which Jaeger and Zipkin map onto).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Not said.
+    #[default]
+    Unspecified = 0,
+    /// In-process work.
+    Internal = 1,
+    /// Handles a request.
+    Server = 2,
+    /// Makes a request.
+    Client = 3,
+    /// Sends a message.
+    Producer = 4,
+    /// Receives a message.
+    Consumer = 5,
+}
+
+impl Kind {
+    /// From OTLP's integer, `SPAN_KIND_SERVER`, `server`, `SERVER`…
+    pub fn parse(v: &Value) -> Kind {
+        match v {
+            Value::Number(n) => Kind::from_int(n.as_i64().unwrap_or(0)),
+            Value::String(s) => {
+                let s = s.trim();
+                let s = s.strip_prefix("SPAN_KIND_").unwrap_or(s);
+                match s.to_ascii_lowercase().as_str() {
+                    "internal" => Kind::Internal,
+                    "server" => Kind::Server,
+                    "client" => Kind::Client,
+                    "producer" => Kind::Producer,
+                    "consumer" => Kind::Consumer,
+                    _ => s.parse::<i64>().map_or(Kind::Unspecified, Kind::from_int),
+                }
+            }
+            _ => Kind::Unspecified,
+        }
+    }
+
+    fn from_int(i: i64) -> Kind {
+        match i {
+            1 => Kind::Internal,
+            2 => Kind::Server,
+            3 => Kind::Client,
+            4 => Kind::Producer,
+            5 => Kind::Consumer,
+            _ => Kind::Unspecified,
+        }
+    }
+
+    /// From the compact code stored in span rows.
+    pub fn from_code(c: u8) -> Kind {
+        Kind::from_int(i64::from(c))
+    }
+
+    /// Lower-case name (`server`), as Jaeger's `span.kind` tag writes it; empty when unspecified.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unspecified => "",
+            Kind::Internal => "internal",
+            Kind::Server => "server",
+            Kind::Client => "client",
+            Kind::Producer => "producer",
+            Kind::Consumer => "consumer",
+        }
+    }
+}
+
+/// A span's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Not set.
+    #[default]
+    Unset = 0,
+    /// Explicitly OK.
+    Ok = 1,
+    /// Failed.
+    Error = 2,
+}
+
+impl Status {
+    /// From OTLP's `{"code": 2}`, `STATUS_CODE_ERROR`, `error`, `ERROR`, `ok`…
+    pub fn parse(v: &Value) -> Status {
+        match v {
+            Value::Object(o) => o.get("code").map_or(Status::Unset, Status::parse),
+            Value::Number(n) => match n.as_i64() {
+                Some(1) => Status::Ok,
+                Some(2) => Status::Error,
+                _ => Status::Unset,
+            },
+            Value::String(s) => {
+                let s = s.trim();
+                let s = s.strip_prefix("STATUS_CODE_").unwrap_or(s);
+                match s.to_ascii_lowercase().as_str() {
+                    "ok" => Status::Ok,
+                    "error" | "err" | "failed" | "failure" | "2" => Status::Error,
+                    _ => Status::Unset,
+                }
+            }
+            Value::Bool(true) => Status::Error,
+            _ => Status::Unset,
+        }
+    }
+
+    /// `OK`, `ERROR` or empty (Jaeger's `otel.status_code` values).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Unset => "",
+            Status::Ok => "OK",
+            Status::Error => "ERROR",
+        }
+    }
+}
+
+/// A timed event (OTLP event, Jaeger log, Zipkin annotation).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Event {
+    /// When, in ns since the epoch.
+    pub time: i64,
+    /// Its name (Jaeger: the `event` field; Zipkin: the annotation value).
+    pub name: String,
+    /// Other fields.
+    pub attributes: Map<String, Value>,
+}
+
+/// A reference to another span that is not the parent (OTLP link, extra Jaeger reference).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Link {
+    /// The trace of the linked span.
+    pub trace: TraceId,
+    /// The linked span.
+    pub span: SpanId,
+    /// Link attributes.
+    pub attributes: Map<String, Value>,
+}
+
+/// A span with all its details.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Span {
+    /// Its trace.
+    pub trace: TraceId,
+    /// Its id.
+    pub span: SpanId,
+    /// The parent, if any.
+    pub parent: Option<SpanId>,
+    /// The parent reference is Jaeger's FOLLOWS_FROM (the parent does not wait for it).
+    pub follows_from: bool,
+    /// Operation name.
+    pub name: String,
+    /// Service (OTLP resource `service.name`, Jaeger process, Zipkin local endpoint).
+    pub service: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Start, ns since the epoch.
+    pub start: i64,
+    /// End, ns since the epoch.
+    pub end: i64,
+    /// Status code.
+    pub status: Status,
+    /// Status message.
+    pub status_message: String,
+    /// Span attributes (tags).
+    pub attributes: Map<String, Value>,
+    /// Resource (process) attributes other than `service.name`.
+    pub resource: Map<String, Value>,
+    /// Instrumentation scope name.
+    pub scope_name: String,
+    /// Instrumentation scope version.
+    pub scope_version: String,
+    /// Instrumentation scope attributes.
+    pub scope_attributes: Map<String, Value>,
+    /// Events.
+    pub events: Vec<Event>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// Zipkin's shared span: the server half of an RPC that reuses the client's id.
+    pub shared: bool,
+}
+
+impl Span {
+    /// True when the span failed: status ERROR, or an `error` tag that is set (Jaeger, Zipkin).
+    pub fn is_error(&self) -> bool {
+        self.status == Status::Error
+            || self.attributes.get("error").is_some_and(|v| match v {
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty() && s != "false",
+                Value::Null => false,
+                _ => true,
+            })
+    }
+
+    /// Duration in ns (0 when the end is before the start).
+    pub fn duration(&self) -> i64 {
+        (self.end - self.start).max(0)
+    }
+}
