@@ -171,7 +171,10 @@ mod tests {
         assert!(!check("b>0", odd.clone()));
         assert!(check("c=1000", odd));
         let d = json!({"d": 2500, "s": "5m", "t": 0.004});
-        assert!(check("d>2s and d<3s and d=2.5s and d=2500ms and d<=1h", d.clone()));
+        assert!(check(
+            "d>2s and d<3s and d=2.5s and d=2500ms and d<=1h",
+            d.clone()
+        ));
         assert!(check("t<5000ns and t>3us", d.clone()));
         assert!(check("s=5m", d.clone()), "text equality as written");
         assert!(!check("s>1m", d));
