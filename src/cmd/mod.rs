@@ -16,8 +16,3 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Trace(args) => trace::run(args),
     }
 }
-
-/// Worker threads for `input` (`--threads`, or every CPU).
-pub fn threads_of(input: &crate::cli::InputArgs) -> usize {
-    setup::threads(input)
-}

@@ -152,6 +152,18 @@ pub struct SelectArgs {
     pub until: Option<String>,
 }
 
+/// Where a table-shaped view goes.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Output")]
+pub struct RowOutput {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "auto")]
+    pub format: RowFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// `obs trace list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -168,18 +180,9 @@ pub struct ListArgs {
     /// Only the first N traces after sorting.
     #[arg(long, value_name = "N", help_heading = "Output")]
     pub top: Option<usize>,
-    /// Output format.
-    #[arg(
-        long,
-        short = 'f',
-        value_enum,
-        default_value = "auto",
-        help_heading = "Output"
-    )]
-    pub format: RowFormat,
-    /// Write to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: RowOutput,
 }
 
 /// `obs trace show`.
@@ -236,18 +239,9 @@ pub struct StatsArgs {
     /// Only the first N groups.
     #[arg(long, value_name = "N", help_heading = "Output")]
     pub top: Option<usize>,
-    /// Output format.
-    #[arg(
-        long,
-        short = 'f',
-        value_enum,
-        default_value = "auto",
-        help_heading = "Output"
-    )]
-    pub format: RowFormat,
-    /// Write to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: RowOutput,
 }
 
 /// `obs trace deps --format`.
@@ -320,18 +314,9 @@ pub struct CheckArgs {
     /// multiple-roots, orphan, duplicate, cycle, skew.
     #[arg(long, value_delimiter = ',', value_name = "KIND")]
     pub ignore: Vec<String>,
-    /// Output format.
-    #[arg(
-        long,
-        short = 'f',
-        value_enum,
-        default_value = "auto",
-        help_heading = "Output"
-    )]
-    pub format: RowFormat,
-    /// Write to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: RowOutput,
 }
 
 /// Runs `obs trace`.
@@ -445,7 +430,7 @@ impl Loaded {
                 self.traces
                     .rows(&self.traces.trees[i])
                     .iter()
-                    .filter_map(|r| got.remove(&r.loc).or_else(|| None))
+                    .filter_map(|r| got.remove(&r.loc))
                     .collect()
             })
             .collect())
@@ -481,15 +466,8 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
         }
         return Ok(out);
     }
-    // any(...) needs span details: read them back in batches of about 50 000 spans.
-    let mut i = 0;
-    while i < all.len() {
-        let mut j = i;
-        let mut n = 0;
-        while j < all.len() && (n < 50_000 || j == i) {
-            n += all[j].spans;
-            j += 1;
-        }
+    // any(...) needs span details: read them back in batches.
+    for (i, j) in batches(&all) {
         let trees: Vec<usize> = all[i..j].iter().map(|s| s.tree).collect();
         let spans = l.read_trees(&trees)?;
         for (s, sp) in all[i..j].iter().zip(spans) {
@@ -503,9 +481,25 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
                 out.push(s.clone());
             }
         }
-        i = j;
     }
     Ok(out)
+}
+
+/// Ranges of `traces` holding about 50 000 spans each (at least one trace), so details read
+/// back stay bounded in memory.
+fn batches(traces: &[Summary]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < traces.len() {
+        let (mut j, mut n) = (i, 0);
+        while j < traces.len() && (n < 50_000 || j == i) {
+            n += traces[j].spans;
+            j += 1;
+        }
+        out.push((i, j));
+        i = j;
+    }
+    out
 }
 
 /// `COLUMN[:asc]` → (column, descending).
@@ -594,7 +588,7 @@ fn list(a: ListArgs) -> anyhow::Result<i32> {
                 .collect()
         })
         .collect();
-    write_rows(&LIST_COLUMNS, &ordered, a.format, a.output.as_ref())?;
+    write_rows(&LIST_COLUMNS, &ordered, a.out.format, a.out.output.as_ref())?;
     Ok(if ordered.is_empty() {
         EXIT_NO_MATCH
     } else {
@@ -652,7 +646,14 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
     let logs = if a.logs.is_empty() {
         HashMap::new()
     } else {
-        crate::reduce::trace::logs::collect(&a.logs, wanted, &l.dec, &a.spans.input, l.tz)?
+        crate::reduce::trace::logs::collect(
+            &a.logs,
+            wanted,
+            &l.dec,
+            setup::threads(&a.spans.input),
+            !a.spans.input.no_mmap,
+            l.tz,
+        )?
     };
     let order = tree.preorder();
     let rows = l.traces.rows(&tree);
@@ -924,7 +925,7 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
                 .collect()
         })
         .collect();
-    write_rows(&header, &rows, a.format, a.output.as_ref())?;
+    write_rows(&header, &rows, a.out.format, a.out.output.as_ref())?;
     Ok(EXIT_OK)
 }
 
@@ -997,14 +998,7 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
         dest.write_all(b"{\"data\":[")?;
     }
     let mut first = true;
-    let mut i = 0;
-    while i < selected.len() {
-        let mut j = i;
-        let mut n = 0;
-        while j < selected.len() && (n < 50_000 || j == i) {
-            n += selected[j].spans;
-            j += 1;
-        }
+    for (i, j) in batches(&selected) {
         let trees: Vec<usize> = selected[i..j].iter().map(|s| s.tree).collect();
         let batch = l.read_trees(&trees)?;
         let ids = &l.traces.spans.ids;
@@ -1030,7 +1024,6 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
             }
             first = false;
         }
-        i = j;
     }
     if a.to == ExportFormat::Jaeger {
         dest.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n")?;
@@ -1082,8 +1075,8 @@ fn check(a: CheckArgs) -> anyhow::Result<i32> {
     write_rows(
         &["trace_id", "finding", "span", "detail"],
         &rows,
-        a.format,
-        a.output.as_ref(),
+        a.out.format,
+        a.out.output.as_ref(),
     )?;
     let summary: Vec<String> = per_kind
         .iter()

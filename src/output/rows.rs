@@ -37,6 +37,19 @@ impl RowFormat {
     }
 }
 
+/// A cell: lists joined with commas, null and missing as empty.
+fn text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(","),
+        Some(Value::Null) | None => String::new(),
+        v => cell(v),
+    }
+}
+
 /// Writes `rows` (objects with the keys of `header`, in that order).
 pub fn write_rows(
     header: &[&str],
@@ -52,17 +65,7 @@ pub fn write_rows(
                 .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
                 .set_header(header.to_vec());
             for r in rows {
-                t.add_row(header.iter().map(|h| {
-                    match r.get(*h) {
-                        Some(Value::Array(a)) => a
-                            .iter()
-                            .map(|v| cell(Some(v)))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                        Some(Value::Null) | None => String::new(),
-                        v => cell(v),
-                    }
-                }));
+                t.add_row(header.iter().map(|h| text(r.get(*h))));
             }
             writeln!(dest, "{t}")?;
         }
@@ -76,17 +79,7 @@ pub fn write_rows(
             let mut w = csv::Writer::from_writer(&mut dest);
             w.write_record(header)?;
             for r in rows {
-                w.write_record(header.iter().map(|h| {
-                    match r.get(*h) {
-                        Some(Value::Array(a)) => a
-                            .iter()
-                            .map(|v| cell(Some(v)))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                        Some(Value::Null) | None => String::new(),
-                        v => cell(v),
-                    }
-                }))?;
+                w.write_record(header.iter().map(|h| text(r.get(*h))))?;
             }
             w.flush()?;
         }

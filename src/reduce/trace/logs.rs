@@ -10,7 +10,6 @@ use chrono_tz::Tz;
 
 use super::format::Decoding;
 use super::ids::{self, IdNames, SpanId, TraceId};
-use crate::cli::InputArgs;
 use crate::expr::Expr;
 use crate::input::{resolve_inputs, ChunkReader, ReadOptions, DEFAULT_CHUNK_SIZE};
 use crate::pipeline::{run_ordered, Flow, Window};
@@ -27,7 +26,8 @@ pub fn collect(
     paths: &[String],
     trace: TraceId,
     dec: &Decoding,
-    input: &InputArgs,
+    threads: usize,
+    mmap: bool,
     tz: Tz,
 ) -> anyhow::Result<TraceLogs> {
     let names = IdNames::default();
@@ -61,7 +61,7 @@ pub fn collect(
         resolve_inputs(paths)?,
         ReadOptions {
             chunk_size: DEFAULT_CHUNK_SIZE,
-            mmap: !input.no_mmap,
+            mmap,
         },
     );
     let tid_path = f.path("trace_id").clone();
@@ -69,7 +69,7 @@ pub fn collect(
     let mut out: TraceLogs = HashMap::new();
     run_ordered(
         reader,
-        crate::cmd::threads_of(input),
+        threads,
         Window::Reducing,
         |chunk| {
             let mut found = Vec::new();
