@@ -840,6 +840,9 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
                 other => bail!("--by: '{other}' is not one of service, name, kind"),
             })
             .collect::<anyhow::Result<_>>()?;
+    if let Some(i) = (0..by.len()).find(|&i| by[..i].contains(&by[i])) {
+        bail!("--by: '{}' is given twice", a.by[i].trim());
+    }
     let l = load(&a.spans, Vec::new())?;
     let groups = analysis::stats(&l.traces, &by);
     let sp = &l.traces.spans;

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// Why a line is not a usable JSON record.
@@ -41,6 +41,14 @@ fn describe(err: &serde_json::Error) -> DecodeError {
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
     keys: Vec<String>,
+    /// Length, first and last byte of each key: every key of every line is looked up here, and
+    /// comparing these first rules out almost every other key without a `memcmp` call.
+    sigs: Vec<u32>,
+}
+
+fn signature(key: &[u8]) -> u32 {
+    let (first, last) = (key.first().copied(), key.last().copied());
+    (key.len() as u32) << 16 | u32::from(first.unwrap_or(0)) << 8 | u32::from(last.unwrap_or(0))
 }
 
 impl Projection {
@@ -58,13 +66,18 @@ impl Projection {
         if let Some(i) = self.slot(&key) {
             return i;
         }
+        self.sigs.push(signature(key.as_bytes()));
         self.keys.push(key);
         self.keys.len() - 1
     }
 
     /// The slot of `key`, if projected.
     pub fn slot(&self, key: &str) -> Option<usize> {
-        self.keys.iter().position(|k| k == key)
+        let sig = signature(key.as_bytes());
+        self.sigs
+            .iter()
+            .zip(&self.keys)
+            .position(|(&s, k)| s == sig && k == key)
     }
 
     /// Number of projected keys.
@@ -85,11 +98,22 @@ pub fn decode_projected(
     proj: &Projection,
     slots: &mut Vec<Option<Value>>,
 ) -> Result<(), DecodeError> {
+    decode_projected_as(line, proj, slots)
+}
+
+/// [`decode_projected`] into any deserializable type, such as a [`super::cell::Cell`] that
+/// borrows its strings from the line instead of allocating a `Value` per field.
+pub fn decode_projected_as<'de, T: Deserialize<'de>>(
+    line: &'de [u8],
+    proj: &Projection,
+    slots: &mut Vec<Option<T>>,
+) -> Result<(), DecodeError> {
     slots.clear();
-    slots.resize(proj.len(), None);
-    // sonic-rs does not check UTF-8 inside every value it skips; std's check does, cheaply.
-    check_utf8(line)?;
-    let mut fast = sonic_rs::Deserializer::from_slice(line);
+    slots.resize_with(proj.len(), || None);
+    // sonic-rs does not check UTF-8 inside every value it skips; std's check does, cheaply,
+    // and handing sonic-rs the checked `str` spares it a second pass of its own.
+    let text = check_utf8(line)?;
+    let mut fast = sonic_rs::Deserializer::from_str(text);
     let ok = fast
         .deserialize_any(TopVisitor { proj, slots })
         .and_then(|()| fast.end());
@@ -97,7 +121,7 @@ pub fn decode_projected(
         return Ok(());
     }
     slots.clear();
-    slots.resize(proj.len(), None);
+    slots.resize_with(proj.len(), || None);
     let mut de = serde_json::Deserializer::from_slice(line);
     de.deserialize_any(TopVisitor { proj, slots })
         .map_err(|e| describe(&e))?;
@@ -106,20 +130,23 @@ pub fn decode_projected(
 
 /// JSON text is UTF-8. serde_json checks that only in the values it materialises, so skipped
 /// values are checked here: a line with invalid bytes anywhere is rejected, never passed on.
-fn check_utf8(line: &[u8]) -> Result<(), DecodeError> {
+fn check_utf8(line: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(line)
-        .map(|_| ())
         .map_err(|e| DecodeError(format!("invalid UTF-8 at column {}", e.valid_up_to() + 1)))
 }
 
 /// Decodes the whole line as one JSON object, keeping key order.
 pub fn decode_full(line: &[u8]) -> Result<Map<String, Value>, DecodeError> {
-    check_utf8(line)?;
-    match serde_json::from_slice::<Value>(line) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(not_object(&other)),
-        Err(e) => Err(describe(&e)),
+    match decode_value(line)? {
+        Value::Object(map) => Ok(map),
+        other => Err(not_object(&other)),
     }
+}
+
+/// Decodes the whole line as one JSON value of any kind (an OTLP envelope, a Zipkin array).
+pub fn decode_value(line: &[u8]) -> Result<Value, DecodeError> {
+    check_utf8(line)?;
+    serde_json::from_slice::<Value>(line).map_err(|e| describe(&e))
 }
 
 fn not_object(v: &Value) -> DecodeError {
@@ -134,12 +161,12 @@ fn not_object(v: &Value) -> DecodeError {
     DecodeError(format!("not a JSON object (the line is {kind})"))
 }
 
-struct TopVisitor<'p, 's> {
+struct TopVisitor<'p, 's, T> {
     proj: &'p Projection,
-    slots: &'s mut Vec<Option<Value>>,
+    slots: &'s mut Vec<Option<T>>,
 }
 
-impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
+impl<'de, T: Deserialize<'de>> Visitor<'de> for TopVisitor<'_, '_, T> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -149,7 +176,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(slot) = map.next_key_seed(KeySeed { proj: self.proj })? {
             match slot {
-                Some(i) => self.slots[i] = Some(map.next_value::<Value>()?),
+                Some(i) => self.slots[i] = Some(map.next_value::<T>()?),
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }

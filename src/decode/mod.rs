@@ -1,3 +1,4 @@
 //! Decoders that turn raw lines into fields. JSON today; logfmt and grok patterns belong here too.
 
+pub mod cell;
 pub mod json;

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::{parse_number, FieldPath, Record};
+use crate::decode::cell::Cell;
 use crate::error::ObsError;
 
 /// Field names tried, in order, when `--time-field` is not given.
@@ -59,29 +60,50 @@ pub fn parse_tz(name: &str) -> Result<Tz, ObsError> {
 
 /// A timestamp from a JSON value: a string in one of the understood forms or an epoch number.
 pub fn parse_time_value(v: &Value, tz: Tz) -> Option<DateTime<Utc>> {
+    parse_time_cell(&Cell::of(v), tz)
+}
+
+/// [`parse_time_value`] on a value borrowed from its line.
+pub fn parse_time_cell(v: &Cell, tz: Tz) -> Option<DateTime<Utc>> {
     match v {
-        Value::Number(n) => match n.as_i64() {
+        Cell::Int(_) | Cell::UInt(_) => match v.as_i64() {
             Some(i) => from_epoch_int(i),
-            None => n.as_f64().and_then(from_epoch),
+            None => v.number().and_then(from_epoch),
         },
-        Value::String(s) => parse_time_str(s, tz),
+        Cell::Float(f) => from_epoch(*f),
+        Cell::Str(s) => parse_time_str(s, tz),
         _ => None,
+    }
+}
+
+/// [`parse_time_cell`] as nanoseconds since the epoch, without building a `DateTime` for
+/// epoch numbers (the common case in span dumps, read once per span).
+pub fn time_nanos(v: &Cell, tz: Tz) -> Option<i64> {
+    match v {
+        Cell::Int(_) | Cell::UInt(_) => match v.as_i64() {
+            Some(i) => epoch_int_nanos(i),
+            None => parse_time_cell(v, tz)?.timestamp_nanos_opt(),
+        },
+        _ => parse_time_cell(v, tz)?.timestamp_nanos_opt(),
     }
 }
 
 /// Integer epoch to instant, exact to the nanosecond; unit as in [`from_epoch`].
 pub fn from_epoch_int(x: i64) -> Option<DateTime<Utc>> {
+    epoch_int_nanos(x).map(|n| Utc.timestamp_nanos(n))
+}
+
+fn epoch_int_nanos(x: i64) -> Option<i64> {
     let ax = x.unsigned_abs();
-    let nanos = if ax < 100_000_000_000 {
-        x.checked_mul(1_000_000_000)?
+    if ax < 100_000_000_000 {
+        x.checked_mul(1_000_000_000)
     } else if ax < 100_000_000_000_000 {
-        x.checked_mul(1_000_000)?
+        x.checked_mul(1_000_000)
     } else if ax < 100_000_000_000_000_000 {
-        x.checked_mul(1_000)?
+        x.checked_mul(1_000)
     } else {
-        x
-    };
-    Some(Utc.timestamp_nanos(nanos))
+        Some(x)
+    }
 }
 
 /// Epoch number to instant; the unit is the one that puts the value between 1973 and 5138.

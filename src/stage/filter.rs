@@ -151,10 +151,9 @@ impl Filter {
     /// Filters one chunk, calling `on_match` for each kept record in order.
     pub fn scan(&self, chunk: &Chunk, on_match: &mut OnMatch) -> Scanned {
         let bytes = chunk.bytes();
-        let lines = count_lines(bytes);
         let mut st = State {
             out: Scanned {
-                lines,
+                lines: 0,
                 counts: Counts::default(),
                 rejects: Vec::new(),
             },
@@ -162,6 +161,8 @@ impl Filter {
         };
         match &self.prefilter {
             Some(pf) => {
+                let lines = count_lines(bytes);
+                st.out.lines = lines;
                 let (mut pos, mut line) = (0usize, 0u64);
                 pf.candidates(bytes, |start, end| {
                     line += memchr::memchr_iter(b'\n', &bytes[pos..start]).count() as u64;
@@ -175,13 +176,9 @@ impl Filter {
                 st.out.counts.prefiltered = lines - looked;
             }
             _ => {
-                let mut start = 0;
-                for line in 0..lines {
-                    let end =
-                        memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-                    self.line(&mut st, chunk, line, start..end, on_match);
-                    start = end + 1;
-                }
+                st.out.lines = each_line(bytes, |line, span| {
+                    self.line(&mut st, chunk, line, span, on_match)
+                })
             }
         }
         st.out
@@ -198,14 +195,10 @@ impl Filter {
         let raw = &chunk.bytes()[span.clone()];
         let c = &mut st.out.counts;
         c.read += 1;
-        let mut json = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if line == 0 && chunk.starts_source {
-            json = json.strip_prefix(BOM).unwrap_or(json);
-        }
-        if json.iter().all(u8::is_ascii_whitespace) {
+        let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
             c.filtered += 1;
             return;
-        }
+        };
         let raw_ok = self.raw.as_ref().is_none_or(|set| set.is_match(raw));
         if !raw_ok && self.raw_skips() {
             c.filtered += 1;
@@ -243,17 +236,73 @@ impl Filter {
     }
 
     fn reject(&self, st: &mut State, line: u64, raw: &[u8], reason: String) {
-        st.out.counts.rejected += 1;
-        st.out.rejects.push(Rejected {
-            line,
-            reason,
-            raw: if self.keep_raw_rejects {
-                raw.to_vec()
-            } else {
-                Vec::new()
-            },
-        });
+        reject(&mut st.out, self.keep_raw_rejects, line, raw, reason);
     }
+}
+
+/// Counts a rejected line and keeps its reason (and bytes, for `--rejects`).
+fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: &[u8], reason: String) {
+    out.counts.rejected += 1;
+    out.rejects.push(Rejected {
+        line,
+        reason,
+        raw: if keep_raw { raw.to_vec() } else { Vec::new() },
+    });
+}
+
+/// Calls `f` with the number and byte range of each line of `bytes` (a last line without `\n`
+/// included); returns how many there were, as [`count_lines`] counts them.
+fn each_line(bytes: &[u8], mut f: impl FnMut(u64, std::ops::Range<usize>)) -> u64 {
+    let (mut start, mut line) = (0, 0);
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        f(line, start..end);
+        (start, line) = (end + 1, line + 1);
+    }
+    if start < bytes.len() {
+        f(line, start..bytes.len());
+        line += 1;
+    }
+    line
+}
+
+/// The JSON text of a line: without a trailing `\r`, nor a BOM when the line starts its
+/// source; `None` for a blank line.
+fn json_text(raw: &[u8], starts_source: bool) -> Option<&[u8]> {
+    let mut json = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if starts_source {
+        json = json.strip_prefix(BOM).unwrap_or(json);
+    }
+    (!json.iter().all(u8::is_ascii_whitespace)).then_some(json)
+}
+
+/// Every line of a chunk, for a reducer that decodes lines itself (no expression, window or
+/// regexes apply): `on_line` gets the line's byte range and JSON text and accounts for it like
+/// [`Filter::scan`] does: `Ok` is emitted, `Err(reason)` rejected, a blank line filtered.
+pub fn scan_lines<'c>(
+    chunk: &'c Chunk,
+    keep_raw_rejects: bool,
+    on_line: &mut dyn FnMut(std::ops::Range<usize>, &'c [u8]) -> Result<(), String>,
+) -> Scanned {
+    let bytes = chunk.bytes();
+    let mut out = Scanned {
+        lines: 0,
+        counts: Counts::default(),
+        rejects: Vec::new(),
+    };
+    out.lines = each_line(bytes, |line, span| {
+        let raw = &bytes[span.clone()];
+        out.counts.read += 1;
+        let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
+            out.counts.filtered += 1;
+            return;
+        };
+        out.counts.decoded += 1;
+        match on_line(span, json) {
+            Ok(()) => out.counts.emitted += 1,
+            Err(reason) => reject(&mut out, keep_raw_rejects, line, raw, reason),
+        }
+    });
+    out
 }
 
 struct State {

@@ -579,3 +579,75 @@ fn stats_and_deps() {
     );
     assert!(r.stdout.starts_with("graph LR"), "{}", r.stdout);
 }
+
+#[test]
+fn span_fields_can_be_renamed_nested_or_flattened() {
+    let sc = Scratch::new();
+    // Role fields under other names: top-level (`tid`, `sid`, `op`), nested (`ctx.parent`,
+    // `resource.service`), a flattened dotted key (`"t.start"`), and RFC 3339 / ns strings.
+    sc.file(
+        "custom.ndjson",
+        concat!(
+            r#"{"tid":"AB","sid":"01","op":"GET /a","resource":{"service":"edge"},"t.start":"2024-05-01T10:00:00Z","t":{"end":"2024-05-01T10:00:02Z"},"outcome":{"code":2}}"#,
+            "\n",
+            r#"{"tid":"ab","sid":"02","ctx":{"parent":"01"},"op":"db","resource":{"service":"store"},"t.start":"2024-05-01T10:00:00.5Z","t":{"end":"2024-05-01T10:00:01Z"},"outcome":"OK"}"#,
+            "\n",
+        ),
+    );
+    let fields = [
+        "--span-field",
+        "trace_id=tid",
+        "--span-field",
+        "span_id=sid",
+        "--span-field",
+        "parent_span_id=ctx.parent",
+        "--span-field",
+        "name=op",
+        "--span-field",
+        "service=resource.service",
+        "--span-field",
+        "start_time=t.start",
+        "--span-field",
+        "end_time=t.end",
+        "--span-field",
+        "status=outcome",
+    ];
+    let mut args = vec!["trace", "list", "custom.ndjson", "-f", "ndjson"];
+    args.extend(fields);
+    let r = obs(sc.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let traces = json_lines(&r.stdout);
+    assert_eq!(traces.len(), 1, "hex ids compare by value: AB = ab");
+    let t = &traces[0];
+    assert_eq!(t["spans"], 2);
+    assert_eq!(t["depth"], 2);
+    assert_eq!(t["errors"], 1, "status {{\"code\": 2}} is an error");
+    assert_eq!(t["duration_ms"], 2000.0);
+    assert_eq!(t["root"], "edge: GET /a");
+
+    let mut args = vec![
+        "trace",
+        "stats",
+        "custom.ndjson",
+        "-f",
+        "ndjson",
+        "--by",
+        "service",
+    ];
+    args.extend(fields);
+    let r = obs(sc.path(), &args);
+    let rows = json_lines(&r.stdout);
+    let edge = rows.iter().find(|o| o["service"] == "edge").expect("edge");
+    assert_eq!(edge["self_total_ms"], 1500.0, "2 s minus the child's 0.5 s");
+
+    let r = obs(
+        sc.path(),
+        &["trace", "stats", "custom.ndjson", "--by", "name,operation"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("'operation' is given twice"),
+        "{}",
+        r.stderr
+    );
+}

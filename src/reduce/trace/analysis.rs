@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::collect::Spans;
 use super::critical::{critical_path, CpSpan, Section};
@@ -161,56 +162,93 @@ pub struct OpStats {
     pub traces: u64,
 }
 
+impl OpStats {
+    fn absorb(&mut self, other: OpStats) {
+        self.durations.extend(other.durations);
+        self.errors += other.errors;
+        self.self_time += other.self_time;
+        self.traces += other.traces;
+    }
+}
+
+/// A group key: up to three codes (`--by` has at most service, name and kind).
+type GroupKey = [u32; 3];
+
+/// One worker's groups, found by key with a cheap integer hash.
+#[derive(Default)]
+struct Groups {
+    index: FxHashMap<GroupKey, u32>,
+    groups: Vec<(GroupKey, OpStats)>,
+    /// Groups seen in the current trace (scratch).
+    seen: Vec<u32>,
+}
+
+impl Groups {
+    fn slot(&mut self, key: GroupKey) -> u32 {
+        let next = self.groups.len() as u32;
+        let slot = *self.index.entry(key).or_insert(next);
+        if slot == next {
+            self.groups.push((key, OpStats::default()));
+        }
+        slot
+    }
+
+    fn merge(mut self, other: Groups) -> Groups {
+        for (key, st) in other.groups {
+            let slot = self.slot(key);
+            self.groups[slot as usize].1.absorb(st);
+        }
+        self
+    }
+}
+
 /// Per-group statistics over all traces, in parallel.
 pub fn stats(traces: &Traces, by: &[StatKey]) -> Vec<OpStats> {
-    let key_of = |r: &Row| -> Vec<u32> {
-        by.iter()
-            .map(|k| match k {
+    let key_of = |r: &Row| -> GroupKey {
+        let mut key = [0; 3];
+        for (slot, k) in key.iter_mut().zip(by) {
+            *slot = match k {
                 StatKey::Service => r.service,
                 StatKey::Name => r.name,
                 StatKey::Kind => u32::from(r.kind),
-            })
-            .collect()
+            };
+        }
+        key
     };
     let merged = traces
         .trees
         .par_iter()
-        .fold(HashMap::<Vec<u32>, OpStats>::new, |mut acc, t| {
+        .fold(Groups::default, |mut acc, t| {
             let rows = traces.rows(t);
-            let selfs = traces.self_times(t);
-            let mut seen: Vec<Vec<u32>> = Vec::new();
-            for (r, st) in rows.iter().zip(selfs) {
-                let key = key_of(r);
-                if !seen.contains(&key) {
-                    seen.push(key.clone());
-                }
-                let e = acc.entry(key).or_default();
+            acc.seen.clear();
+            for (k, r) in rows.iter().enumerate() {
+                let slot = acc.slot(key_of(r));
+                acc.seen.push(slot);
+                let kids = t.children[k].iter().map(|&c| {
+                    let c = &rows[c as usize];
+                    (c.start, c.end)
+                });
+                let e = &mut acc.groups[slot as usize].1;
                 e.durations.push(r.duration());
                 e.errors += u64::from(r.is_error());
-                e.self_time += st;
+                e.self_time += tree::self_time(r.start, r.end, kids);
             }
-            for k in seen {
-                if let Some(e) = acc.get_mut(&k) {
-                    e.traces += 1;
-                }
+            let mut seen = std::mem::take(&mut acc.seen);
+            seen.sort_unstable();
+            seen.dedup();
+            for &slot in &seen {
+                acc.groups[slot as usize].1.traces += 1;
             }
+            acc.seen = seen;
             acc
         })
-        .reduce(HashMap::new, |mut a, b| {
-            for (k, v) in b {
-                let e = a.entry(k).or_default();
-                e.durations.extend(v.durations);
-                e.errors += v.errors;
-                e.self_time += v.self_time;
-                e.traces += v.traces;
-            }
-            a
-        });
+        .reduce(Groups::default, Groups::merge);
     let mut out: Vec<OpStats> = merged
-        .into_iter()
+        .groups
+        .into_par_iter()
         .map(|(k, mut v)| {
-            v.key = k;
-            v.durations.par_sort_unstable();
+            v.key = k[..by.len()].to_vec();
+            v.durations.sort_unstable();
             v
         })
         .collect();

@@ -56,13 +56,49 @@ impl IdNames {
     }
 }
 
-fn hex_value(s: &str, max_digits: usize) -> Option<u128> {
-    if s.is_empty() || s.len() > max_digits {
+/// Digit values of hex characters; 0xFF for every other byte.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The value of 1 to 16 hex digits (any case); `None` for anything else. Runs for every id of
+/// every span: a table lookup per digit and one check at the end, since random hex digits make
+/// a branch per character mispredict half the time.
+fn hex64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 16 {
         return None;
     }
-    u128::from_str_radix(s, 16)
-        .ok()
-        .filter(|_| s.bytes().all(|b| b.is_ascii_hexdigit()))
+    let (mut acc, mut bad) = (0u64, 0u8);
+    for &b in s {
+        let d = HEX[b as usize];
+        bad |= d;
+        acc = acc << 4 | u64::from(d & 0xF);
+    }
+    (bad & 0xF0 == 0).then_some(acc)
+}
+
+/// The value of 1 to 32 hex digits (any case), as two 64-bit halves; `None` otherwise.
+fn hex128(s: &[u8]) -> Option<u128> {
+    if s.len() <= 16 {
+        return hex64(s).map(u128::from);
+    }
+    if s.len() > 32 {
+        return None;
+    }
+    let (hi, lo) = s.split_at(s.len() - 16);
+    Some(u128::from(hex64(hi)?) << 64 | u128::from(hex64(lo)?))
 }
 
 /// The id of a trace, or `None` for an empty or all-zero id (invalid in W3C and OTLP).
@@ -71,7 +107,7 @@ pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
     if s.is_empty() {
         return None;
     }
-    match hex_value(s, 32) {
+    match hex128(s.as_bytes()) {
         Some(0) => None,
         Some(v) => {
             if s.len() <= 16 {
@@ -95,9 +131,9 @@ pub fn span_id(s: &str, names: &mut IdNames) -> Option<SpanId> {
     if s.is_empty() {
         return None;
     }
-    match hex_value(s, 16) {
+    match hex64(s.as_bytes()) {
         Some(0) => None,
-        Some(v) => Some(v as u64),
+        Some(v) => Some(v),
         None => {
             let h = xxh3_64(s.as_bytes()).max(1);
             names.spans.entry(h).or_insert_with(|| s.into());
@@ -125,7 +161,10 @@ pub fn traceparent(s: &str) -> Option<TraceParent> {
     let trace = parts.next()?;
     let parent = parts.next()?;
     let flags = parts.next()?;
-    if version.len() != 2 || version.eq_ignore_ascii_case("ff") || hex_value(version, 2).is_none() {
+    if version.len() != 2
+        || version.eq_ignore_ascii_case("ff")
+        || hex64(version.as_bytes()).is_none()
+    {
         return None;
     }
     if version == "00" && parts.next().is_some() {
@@ -134,9 +173,9 @@ pub fn traceparent(s: &str) -> Option<TraceParent> {
     if trace.len() != 32 || parent.len() != 16 || flags.len() != 2 {
         return None;
     }
-    let trace = hex_value(trace, 32).filter(|&v| v != 0)?;
-    let parent = hex_value(parent, 16).filter(|&v| v != 0)? as u64;
-    let flags = hex_value(flags, 2)? as u8;
+    let trace = hex128(trace.as_bytes()).filter(|&v| v != 0)?;
+    let parent = hex64(parent.as_bytes()).filter(|&v| v != 0)?;
+    let flags = hex64(flags.as_bytes())? as u8;
     Some(TraceParent {
         trace,
         parent,
@@ -168,6 +207,19 @@ mod tests {
         assert_eq!(n.trace(c), "test1-trace");
         let s = span_id("span-E", &mut n).expect("id");
         assert_eq!(n.span(s), "span-E");
+    }
+
+    #[test]
+    fn hex_digits_any_case_and_nothing_else() {
+        assert_eq!(hex64(b"00f067AA0ba902b7"), Some(0x00f0_67aa_0ba9_02b7));
+        assert_eq!(hex64(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(hex64(b"fffffffffffffffff"), None, "17 digits");
+        assert_eq!(hex128(&[b'F'; 32]), Some(u128::MAX));
+        assert_eq!(hex128(b"1234567890abcdef1"), Some(0x1_2345_6789_0abc_def1));
+        for bad in [&b""[..], b"0x12", b"12g4", b"-1", b"1 2", b"\xff"] {
+            assert_eq!(hex64(bad), None, "{bad:?}");
+        }
+        assert_eq!(hex128(b"0123456789abcdef0123456789abcdeg"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono_tz::Tz;
 
+use super::format::ndjson::Role;
 use super::format::Decoding;
 use super::ids::{self, IdNames, SpanId, TraceId};
 use crate::expr::Expr;
@@ -34,8 +35,8 @@ pub fn collect(
     let hex = names.trace(trace);
     let core = hex.trim_start_matches('0');
     let f = &dec.fields;
-    let tid = f.path("trace_id").as_str().to_string();
-    let tp = f.path("traceparent").as_str().to_string();
+    let tid = f.path(Role::TraceId).as_str().to_string();
+    let tp = f.path(Role::Traceparent).as_str().to_string();
     // Case-sensitive substring tests let the raw-byte prefilter skip every other line; ids are
     // then compared by value.
     let src = format!(
@@ -45,7 +46,7 @@ pub fn collect(
     );
     let expr = Expr::parse(&src)?;
     let time = TimeSpec::new(None, Some(tz.name()))?;
-    let span_path = f.path("span_id").clone();
+    let span_path = f.path(Role::SpanId).clone();
     let filter = Filter::new(FilterSpec {
         expr: Some(expr),
         raw: Vec::new(),
@@ -64,8 +65,8 @@ pub fn collect(
             mmap,
         },
     );
-    let tid_path = f.path("trace_id").clone();
-    let tp_path = f.path("traceparent").clone();
+    let tid_path = f.path(Role::TraceId).clone();
+    let tp_path = f.path(Role::Traceparent).clone();
     let mut out: TraceLogs = HashMap::new();
     run_ordered(
         reader,

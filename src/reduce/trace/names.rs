@@ -1,11 +1,13 @@
 //! Interned service and operation names: rows carry a `u32` code, each text is stored once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Distinct strings and their codes, in order of first appearance.
 #[derive(Debug, Default, Clone)]
 pub struct Names {
-    codes: HashMap<Box<str>, u32>,
+    // Looked up twice per span in the first pass: FxHash, since names are short and not
+    // attacker-chosen keys of a long-lived service.
+    codes: FxHashMap<Box<str>, u32>,
     texts: Vec<Box<str>>,
 }
 

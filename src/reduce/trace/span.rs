@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::ids::{SpanId, TraceId};
+use crate::decode::cell::Cell;
 
 /// What a span represents (OTLP's enum, which Jaeger and Zipkin map onto).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,19 +30,30 @@ pub enum Kind {
 impl Kind {
     /// From OTLP's integer, `SPAN_KIND_SERVER`, `server`, `SERVER`…
     pub fn parse(v: &Value) -> Kind {
+        Kind::of(&Cell::of(v))
+    }
+
+    /// [`Kind::parse`] on a value borrowed from its line.
+    pub fn of(v: &Cell) -> Kind {
         match v {
-            Value::Number(n) => Kind::from_int(n.as_i64().unwrap_or(0)),
-            Value::String(s) => {
+            Cell::Int(_) | Cell::UInt(_) => Kind::from_int(v.as_i64().unwrap_or(0)),
+            Cell::Str(s) => {
                 let s = s.trim();
                 let s = s.strip_prefix("SPAN_KIND_").unwrap_or(s);
-                match s.to_ascii_lowercase().as_str() {
-                    "internal" => Kind::Internal,
-                    "server" => Kind::Server,
-                    "client" => Kind::Client,
-                    "producer" => Kind::Producer,
-                    "consumer" => Kind::Consumer,
-                    _ => s.parse::<i64>().map_or(Kind::Unspecified, Kind::from_int),
-                }
+                const NAMED: [(&str, Kind); 5] = [
+                    ("internal", Kind::Internal),
+                    ("server", Kind::Server),
+                    ("client", Kind::Client),
+                    ("producer", Kind::Producer),
+                    ("consumer", Kind::Consumer),
+                ];
+                NAMED
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(s))
+                    .map_or_else(
+                        || s.parse::<i64>().map_or(Kind::Unspecified, Kind::from_int),
+                        |&(_, k)| k,
+                    )
             }
             _ => Kind::Unspecified,
         }
@@ -91,23 +103,31 @@ pub enum Status {
 impl Status {
     /// From OTLP's `{"code": 2}`, `STATUS_CODE_ERROR`, `error`, `ERROR`, `ok`…
     pub fn parse(v: &Value) -> Status {
+        Status::of(&Cell::of(v))
+    }
+
+    /// [`Status::parse`] on a value borrowed from its line.
+    pub fn of(v: &Cell) -> Status {
         match v {
-            Value::Object(o) => o.get("code").map_or(Status::Unset, Status::parse),
-            Value::Number(n) => match n.as_i64() {
+            Cell::Tree(t) => t.get("code").map_or(Status::Unset, Status::parse),
+            Cell::Int(_) | Cell::UInt(_) => match v.as_i64() {
                 Some(1) => Status::Ok,
                 Some(2) => Status::Error,
                 _ => Status::Unset,
             },
-            Value::String(s) => {
+            Cell::Str(s) => {
                 let s = s.trim();
                 let s = s.strip_prefix("STATUS_CODE_").unwrap_or(s);
-                match s.to_ascii_lowercase().as_str() {
-                    "ok" => Status::Ok,
-                    "error" | "err" | "failed" | "failure" | "2" => Status::Error,
-                    _ => Status::Unset,
+                let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(s));
+                if is(&["ok"]) {
+                    Status::Ok
+                } else if is(&["error", "err", "failed", "failure", "2"]) {
+                    Status::Error
+                } else {
+                    Status::Unset
                 }
             }
-            Value::Bool(true) => Status::Error,
+            Cell::Bool(true) => Status::Error,
             _ => Status::Unset,
         }
     }

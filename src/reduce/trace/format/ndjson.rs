@@ -4,6 +4,8 @@
 //! changed with `--span-field ROLE=PATH`. A W3C `traceparent` field stands in for a missing
 //! trace id and parent.
 
+use std::borrow::Cow;
+
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
@@ -12,42 +14,77 @@ use super::super::names::Names;
 use super::super::row::{Loc, Row, ERROR, FOLLOWS_FROM};
 use super::super::span::{Event, Kind, Link, Span, Status};
 use super::otlp;
+use crate::decode::cell::Cell;
+use crate::decode::json::{decode_projected_as, Projection};
 use crate::error::ObsError;
-use crate::record::time::parse_time_value;
-use crate::record::{value_number, value_text, FieldPath, Record};
+use crate::record::path::Segment;
+use crate::record::time::{parse_time_value, time_nanos};
+use crate::record::{value_text, FieldPath};
+
+/// What a field of a span line means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The trace id.
+    TraceId,
+    /// The span id.
+    SpanId,
+    /// The parent span id.
+    ParentSpanId,
+    /// The operation name.
+    Name,
+    /// The service name.
+    Service,
+    /// Start time.
+    StartTime,
+    /// End time.
+    EndTime,
+    /// Duration in ms, when there is no end time.
+    DurationMs,
+    /// Status (`OK`, `ERROR`, OTLP codes).
+    Status,
+    /// Span kind.
+    Kind,
+    /// Attributes (an object, or OTLP's key/value list).
+    Attributes,
+    /// Events.
+    Events,
+    /// A W3C `traceparent`, standing in for missing trace and parent ids.
+    Traceparent,
+    /// An error flag.
+    Error,
+    /// `FOLLOWS_FROM` when the parent reference is one.
+    RefType,
+}
+
+/// Every role, its name and its default field, in [`Role`] order.
+pub const ROLES: [(Role, &str, &str); 15] = [
+    (Role::TraceId, "trace_id", "trace_id"),
+    (Role::SpanId, "span_id", "span_id"),
+    (Role::ParentSpanId, "parent_span_id", "parent_span_id"),
+    (Role::Name, "name", "name"),
+    (Role::Service, "service", "service"),
+    (Role::StartTime, "start_time", "start_time"),
+    (Role::EndTime, "end_time", "end_time"),
+    (Role::DurationMs, "duration_ms", "duration_ms"),
+    (Role::Status, "status", "status"),
+    (Role::Kind, "kind", "kind"),
+    (Role::Attributes, "attributes", "attributes"),
+    (Role::Events, "events", "events"),
+    (Role::Traceparent, "traceparent", "traceparent"),
+    (Role::Error, "error", "error"),
+    (Role::RefType, "ref_type", "ref_type"),
+];
 
 /// The field of each span role.
 #[derive(Debug, Clone)]
 pub struct SpanFields {
-    roles: Vec<(&'static str, FieldPath)>,
+    paths: Vec<FieldPath>,
 }
-
-/// Every role and its default field.
-pub const ROLES: [(&str, &str); 15] = [
-    ("trace_id", "trace_id"),
-    ("span_id", "span_id"),
-    ("parent_span_id", "parent_span_id"),
-    ("name", "name"),
-    ("service", "service"),
-    ("start_time", "start_time"),
-    ("end_time", "end_time"),
-    ("duration_ms", "duration_ms"),
-    ("status", "status"),
-    ("kind", "kind"),
-    ("attributes", "attributes"),
-    ("events", "events"),
-    ("traceparent", "traceparent"),
-    ("error", "error"),
-    ("ref_type", "ref_type"),
-];
 
 impl Default for SpanFields {
     fn default() -> Self {
         SpanFields {
-            roles: ROLES
-                .iter()
-                .map(|&(r, f)| (r, FieldPath::literal(f)))
-                .collect(),
+            paths: ROLES.iter().map(|r| FieldPath::literal(r.2)).collect(),
         }
     }
 }
@@ -60,45 +97,30 @@ impl SpanFields {
             let (role, path) = o.split_once('=').ok_or_else(|| {
                 ObsError::Usage(format!("--span-field wants ROLE=PATH, got '{o}'"))
             })?;
-            let slot = f
-                .roles
-                .iter_mut()
-                .find(|(r, _)| *r == role.trim())
+            let i = ROLES
+                .iter()
+                .position(|r| r.1 == role.trim())
                 .ok_or_else(|| {
-                    let known: Vec<&str> = ROLES.iter().map(|r| r.0).collect();
+                    let known: Vec<&str> = ROLES.iter().map(|r| r.1).collect();
                     ObsError::Usage(format!(
                         "--span-field: unknown role '{role}' (roles: {})",
                         known.join(", ")
                     ))
                 })?;
-            slot.1 = FieldPath::parse(path.trim())?;
+            f.paths[i] = FieldPath::parse(path.trim())?;
         }
         Ok(f)
     }
 
     /// The field of `role`.
-    pub fn path(&self, role: &str) -> &FieldPath {
-        &self
-            .roles
-            .iter()
-            .find(|(r, _)| *r == role)
-            .expect("every role has a field")
-            .1
-    }
-
-    /// Top-level keys the first pass decodes (not attributes or events).
-    pub fn keys(&self) -> Vec<String> {
-        self.roles
-            .iter()
-            .filter(|(r, _)| !matches!(*r, "attributes" | "events"))
-            .flat_map(|(_, p)| p.top_level_keys().iter().cloned())
-            .collect()
+    pub fn path(&self, role: Role) -> &FieldPath {
+        &self.paths[role as usize]
     }
 
     fn is_role_key(&self, key: &str) -> bool {
-        self.roles
+        self.paths
             .iter()
-            .any(|(_, p)| p.top_level_keys().iter().any(|k| k == key))
+            .any(|p| p.top_level_keys().iter().any(|k| k == key))
     }
 }
 
@@ -118,37 +140,37 @@ struct Core {
     kind: Kind,
 }
 
-fn core(get: &dyn Fn(&str) -> Option<Value>, tz: Tz, names: &mut IdNames) -> Result<Core, String> {
-    let text = |role: &str| get(role).map(|v| value_text(&v).into_owned());
-    let tp = text("traceparent").and_then(|t| ids::traceparent(&t));
-    let trace = match text("trace_id").and_then(|t| trace_id(&t, names)) {
+/// The value of each role in one span line, in [`Role`] order.
+type RoleCells<'a> = [Option<Cell<'a>>; ROLES.len()];
+
+/// Reads the core of a span from its role values; one definition for the first pass (cells
+/// borrowed from the line) and for read-back (a decoded object).
+fn core(v: &RoleCells, tz: Tz, names: &mut IdNames) -> Result<Core, String> {
+    let get = |role: Role| v[role as usize].as_ref();
+    let tp = get(Role::Traceparent).and_then(|t| ids::traceparent(&t.text()));
+    let trace = match get(Role::TraceId).and_then(|t| trace_id(&t.text(), names)) {
         Some(t) => t,
         None => tp.map(|t| t.trace).ok_or("no trace id")?,
     };
-    let span = text("span_id")
-        .and_then(|t| span_id(&t, names))
+    let span = get(Role::SpanId)
+        .and_then(|t| span_id(&t.text(), names))
         .ok_or("no span id")?;
-    let parent = text("parent_span_id")
-        .and_then(|t| span_id(&t, names))
+    let parent = get(Role::ParentSpanId)
+        .and_then(|t| span_id(&t.text(), names))
         .or_else(|| tp.filter(|t| t.trace == trace).map(|t| t.parent));
-    let time = |role: &str| {
-        get(role)
-            .and_then(|v| parse_time_value(&v, tz))
-            .and_then(|t| t.timestamp_nanos_opt())
-    };
-    let start = time("start_time").ok_or("no start time")?;
-    let end = match time("end_time") {
+    let time = |role: Role| get(role).and_then(|v| time_nanos(v, tz));
+    let start = time(Role::StartTime).ok_or("no start time")?;
+    let end = match time(Role::EndTime) {
         Some(e) => e,
-        None => match get("duration_ms").as_ref().and_then(value_number) {
+        None => match get(Role::DurationMs).and_then(Cell::number) {
             Some(ms) => start + (ms * 1e6).round() as i64,
             None => return Err("no end time or duration".into()),
         },
     };
-    let status = get("status").map_or(Status::Unset, |v| Status::parse(&v));
-    let error = get("error").is_some_and(|v| match v {
-        Value::Bool(b) => b,
-        Value::Null => false,
-        Value::String(s) => !s.is_empty() && s != "false",
+    let error = get(Role::Error).is_some_and(|v| match v {
+        Cell::Bool(b) => *b,
+        Cell::Null => false,
+        Cell::Str(s) => !s.is_empty() && s != "false",
         _ => true,
     });
     Ok(Core {
@@ -157,48 +179,133 @@ fn core(get: &dyn Fn(&str) -> Option<Value>, tz: Tz, names: &mut IdNames) -> Res
         parent,
         start,
         end,
-        status,
+        status: get(Role::Status).map_or(Status::Unset, Status::of),
         error,
-        kind: get("kind").map_or(Kind::Unspecified, |v| Kind::parse(&v)),
+        kind: get(Role::Kind).map_or(Kind::Unspecified, Kind::of),
     })
 }
 
-/// The narrow row of a span line (first pass).
-pub fn row(
-    rec: &Record,
-    f: &SpanFields,
+/// Where the first pass finds a role in the projected top-level keys.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// The field is one top-level key: its projected cell.
+    Key(usize),
+    /// A nested or flattened path, resolved over the decoded values of its keys.
+    Path,
+    /// The first pass does not read the role.
+    Unused,
+}
+
+/// The first pass over span lines: decodes the role fields of a line straight into a narrow
+/// [`Row`], with strings borrowed from the line and no `Value` per field. The whole line is
+/// still validated, as every command does.
+pub struct RowDecoder<'f> {
+    fields: &'f SpanFields,
+    proj: Projection,
+    slots: Vec<Slot>,
+    nested: bool,
     tz: Tz,
-    names: &mut IdNames,
-    services: &mut Names,
-    ops: &mut Names,
-    loc: Loc,
-) -> Result<Row, String> {
-    let get = |role: &str| rec.get(f.path(role)).cloned();
-    let c = core(&get, tz, names)?;
-    let text = |role: &str| {
-        rec.get(f.path(role))
-            .map_or(std::borrow::Cow::Borrowed(""), value_text)
-    };
-    let mut flags = if c.status == Status::Error || c.error {
-        ERROR
-    } else {
-        0
-    };
-    if text("ref_type") == "FOLLOWS_FROM" {
-        flags |= FOLLOWS_FROM;
+}
+
+/// The dictionaries a chunk's rows refer to.
+pub struct RowNames<'n> {
+    /// Non-hex ids.
+    pub ids: &'n mut IdNames,
+    /// Service names.
+    pub services: &'n mut Names,
+    /// Operation names.
+    pub ops: &'n mut Names,
+}
+
+impl<'f> RowDecoder<'f> {
+    /// A decoder for span lines with these fields; wall-clock times are read in `tz`.
+    pub fn new(fields: &'f SpanFields, tz: Tz) -> RowDecoder<'f> {
+        let mut proj = Projection::default();
+        let slots = ROLES
+            .iter()
+            .map(|&(role, _, _)| {
+                let path = fields.path(role);
+                if matches!(role, Role::Attributes | Role::Events) {
+                    return Slot::Unused;
+                }
+                let keys = path.top_level_keys();
+                match (path.segments(), keys) {
+                    ([Segment::Key(k)], [only]) if k == only => Slot::Key(proj.add(k.clone())),
+                    _ => {
+                        for k in keys {
+                            proj.add(k.clone());
+                        }
+                        Slot::Path
+                    }
+                }
+            })
+            .collect::<Vec<_>>();
+        let nested = slots.iter().any(|s| matches!(s, Slot::Path));
+        RowDecoder {
+            fields,
+            proj,
+            slots,
+            nested,
+            tz,
+        }
     }
-    Ok(Row {
-        trace: c.trace,
-        span: c.span,
-        parent: c.parent.unwrap_or(0),
-        start: c.start,
-        end: c.end.max(c.start),
-        service: services.code(&text("service")),
-        name: ops.code(&text("name")),
-        flags,
-        kind: c.kind as u8,
-        loc,
-    })
+
+    /// The row of one span line; `cells` is scratch space reused across lines of a chunk.
+    pub fn row<'a>(
+        &self,
+        json: &'a [u8],
+        cells: &mut Vec<Option<Cell<'a>>>,
+        names: RowNames,
+        loc: Loc,
+    ) -> Result<Row, String> {
+        decode_projected_as(json, &self.proj, cells).map_err(|e| e.0)?;
+        // Nested role paths walk decoded values; only built when some role needs one.
+        let values: Vec<Option<Value>> = if self.nested {
+            cells
+                .iter()
+                .map(|c| c.as_ref().map(Cell::to_value))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let roles: RoleCells = std::array::from_fn(|r| match self.slots[r] {
+            Slot::Key(i) => cells[i].clone(),
+            Slot::Path => self
+                .fields
+                .path(ROLES[r].0)
+                .resolve(&|k| self.proj.slot(k).and_then(|i| values[i].as_ref()))
+                .map(Cell::of),
+            Slot::Unused => None,
+        });
+        let c = core(&roles, self.tz, names.ids)?;
+        let get = |role: Role| roles[role as usize].as_ref();
+        let mut flags = if c.status == Status::Error || c.error {
+            ERROR
+        } else {
+            0
+        };
+        if get(Role::RefType).is_some_and(|v| v.text() == "FOLLOWS_FROM") {
+            flags |= FOLLOWS_FROM;
+        }
+        let service = names
+            .services
+            .code(&get(Role::Service).map_or(Cow::Borrowed(""), Cell::text));
+        let name = names
+            .ops
+            .code(&get(Role::Name).map_or(Cow::Borrowed(""), Cell::text));
+        Ok(Row {
+            trace: c.trace,
+            span: c.span,
+            parent: c.parent.unwrap_or(0),
+            start: c.start,
+            end: c.end.max(c.start),
+            service,
+            name,
+            flags,
+            kind: c.kind as u8,
+            loc,
+        })
+    }
 }
 
 /// The whole span of a line (read back): top-level fields that fill no role become attributes.
@@ -208,16 +315,17 @@ pub fn span(
     tz: Tz,
     names: &mut IdNames,
 ) -> Result<Span, String> {
-    let get = |role: &str| f.path(role).resolve_in(obj).cloned();
-    let c = core(&get, tz, names)?;
-    let text = |role: &str| {
+    let get = |role: Role| f.path(role).resolve_in(obj);
+    let roles: RoleCells = std::array::from_fn(|r| get(ROLES[r].0).map(Cell::of));
+    let c = core(&roles, tz, names)?;
+    let text = |role: Role| {
         get(role)
-            .map(|v| value_text(&v).into_owned())
+            .map(|v| value_text(v).into_owned())
             .unwrap_or_default()
     };
-    let mut attributes = match get("attributes") {
-        Some(Value::Object(m)) => m,
-        Some(list @ Value::Array(_)) => otlp::attributes(&list),
+    let mut attributes = match get(Role::Attributes) {
+        Some(Value::Object(m)) => m.clone(),
+        Some(list @ Value::Array(_)) => otlp::attributes(list),
         _ => Map::new(),
     };
     for (k, v) in obj {
@@ -225,7 +333,7 @@ pub fn span(
             attributes.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
-    let status_message = match (get("status"), obj.get("status_message")) {
+    let status_message = match (get(Role::Status), obj.get("status_message")) {
         (_, Some(Value::String(m))) => m.clone(),
         (Some(Value::Object(o)), _) => o
             .get("message")
@@ -258,7 +366,7 @@ pub fn span(
             })
         })
         .collect();
-    let events = match get("events") {
+    let events = match get(Role::Events) {
         Some(Value::Array(evs)) => evs.iter().map(|e| event(e, tz)).collect(),
         _ => Vec::new(),
     };
@@ -266,8 +374,8 @@ pub fn span(
         trace: c.trace,
         span: c.span,
         parent: c.parent,
-        name: text("name"),
-        service: text("service"),
+        name: text(Role::Name),
+        service: text(Role::Service),
         kind: c.kind,
         start: c.start,
         end: c.end.max(c.start),
@@ -283,8 +391,7 @@ pub fn span(
         scope_version: scope_text("version"),
         events,
         links,
-        follows_from: get("ref_type").and_then(|v| v.as_str().map(|s| s == "FOLLOWS_FROM"))
-            == Some(true),
+        follows_from: get(Role::RefType).and_then(Value::as_str) == Some("FOLLOWS_FROM"),
         ..Span::default()
     })
 }
