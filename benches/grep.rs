@@ -8,8 +8,10 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-#[path = "../testgen/logs.rs"]
-mod logs;
+#[path = "../testgen/mod.rs"]
+#[allow(dead_code)]
+mod testgen;
+use testgen::logs;
 
 use std::path::Path;
 

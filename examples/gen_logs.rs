@@ -5,8 +5,10 @@
 //! cargo run --release --example gen_logs -- --lines 8000 --bad-every 997 > samples/payments.ndjson
 //! ```
 
-#[path = "../testgen/logs.rs"]
-mod logs;
+#[path = "../testgen/mod.rs"]
+#[allow(dead_code)]
+mod testgen;
+use testgen::logs;
 
 fn main() {
     let mut spec = logs::Spec::default();
