@@ -195,9 +195,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         |meta, (scanned, cols)| {
             progress.inc(meta.len as u64);
             if let (0, Some(total)) = (meta.seq, total) {
-                // Size the merged columns once, from the first chunk's rows per byte (+5%).
-                let per_byte = cols.rows as f64 / meta.len.max(1) as f64;
-                all.reserve((total as f64 * per_byte * 1.05) as usize);
+                all.reserve(meta.extrapolate(cols.rows, total));
             }
             ledger.account(
                 meta.source,

@@ -579,17 +579,8 @@ fn list(a: ListArgs) -> anyhow::Result<i32> {
     if let Some(n) = a.top {
         rows.truncate(n);
     }
-    let ordered: Vec<Map<String, Value>> = rows
-        .into_iter()
-        .map(|m| {
-            LIST_COLUMNS
-                .iter()
-                .filter_map(|c| m.get(*c).map(|v| (c.to_string(), v.clone())))
-                .collect()
-        })
-        .collect();
-    write_rows(&LIST_COLUMNS, &ordered, a.out.format, a.out.output.as_ref())?;
-    Ok(if ordered.is_empty() {
+    write_rows(&LIST_COLUMNS, &rows, a.out.format, a.out.output.as_ref())?;
+    Ok(if rows.is_empty() {
         EXIT_NO_MATCH
     } else {
         EXIT_OK
@@ -917,15 +908,6 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
             "name" => by.contains(&StatKey::Name),
             "kind" => by.contains(&StatKey::Kind),
             _ => true,
-        })
-        .collect();
-    let rows: Vec<Map<String, Value>> = rows
-        .into_iter()
-        .map(|m| {
-            header
-                .iter()
-                .filter_map(|c| m.get(*c).map(|v| (c.to_string(), v.clone())))
-                .collect()
         })
         .collect();
     write_rows(&header, &rows, a.out.format, a.out.output.as_ref())?;

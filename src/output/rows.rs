@@ -50,7 +50,8 @@ fn text(v: Option<&Value>) -> String {
     }
 }
 
-/// Writes `rows` (objects with the keys of `header`, in that order).
+/// Writes the `header` columns of `rows`, in header order, in every format (other keys of a
+/// row are left out).
 pub fn write_rows(
     header: &[&str],
     rows: &[Map<String, Value>],
@@ -71,7 +72,11 @@ pub fn write_rows(
         }
         RowFormat::Ndjson => {
             for r in rows {
-                serde_json::to_writer(&mut dest, r)?;
+                let ordered: Map<String, Value> = header
+                    .iter()
+                    .filter_map(|h| r.get(*h).map(|v| (h.to_string(), v.clone())))
+                    .collect();
+                serde_json::to_writer(&mut dest, &ordered)?;
                 dest.write_all(b"\n")?;
             }
         }

@@ -33,6 +33,16 @@ pub struct ChunkMeta {
     pub len: usize,
 }
 
+impl ChunkMeta {
+    /// Items (rows, spans) to expect from `total` input bytes, extrapolated from the `items`
+    /// this chunk gave, plus 5%: reducers size their tables once from the first chunk instead
+    /// of growing them by copies.
+    pub fn extrapolate(&self, items: usize, total: u64) -> usize {
+        let per_byte = items as f64 / self.len.max(1) as f64;
+        (total as f64 * per_byte * 1.05) as usize
+    }
+}
+
 /// Limits how far the reader may run ahead of the consumer.
 struct Gate {
     state: Mutex<(u64, bool)>,

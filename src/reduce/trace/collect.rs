@@ -12,7 +12,7 @@ use super::names::Names;
 use super::row::{Loc, Row};
 use super::sources::SpanSources;
 use crate::decode::json::decode_value;
-use crate::input::{ChunkReader, ReadOptions, Source};
+use crate::input::{ChunkReader, ReadOptions};
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::stage::filter::scan_lines;
@@ -94,19 +94,11 @@ pub fn collect(
             .collect(),
         pass.read,
     );
+    // Plain files' total size, to reserve the row table once instead of growing it by copies.
+    let total = reader.known_total();
     let rows = RowDecoder::new(&pass.dec.fields, pass.dec.tz);
-    // Sizes of the line files, to reserve the row table once instead of growing it by copies
-    // (compressed files count by their compressed size: the hint is low, never wrong).
-    let input_bytes: u64 = lines
-        .iter()
-        .filter_map(|&(i, _)| match &sources.files[i].source {
-            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            Source::Stdin => None,
-        })
-        .sum();
     let dec = &pass.dec;
     let mut base: Vec<u64> = vec![0; lines.len()];
-    let mut reserved = false;
     // Row buffers go back to the workers once copied: fresh memory costs a page fault per 4 KiB
     // page, which on a million spans was a tenth of the run.
     let spare: std::sync::Mutex<Vec<Vec<Row>>> = std::sync::Mutex::new(Vec::new());
@@ -197,14 +189,9 @@ pub fn collect(
             let ops = all.ops.remap(&out.ops);
             let shift = if mapped { 0 } else { base[meta.source] };
             base[meta.source] += meta.len as u64;
-            if !reserved && meta.len > 0 {
-                reserved = true;
-                // From the first chunk's spans per byte; a span line is at least 64 bytes.
-                let per_byte = out.rows.len() as f64 / meta.len as f64;
-                let estimate = (per_byte * input_bytes as f64 * 1.02) as u64;
-                all.rows.reserve(estimate.min(input_bytes / 64) as usize);
+            if let (0, Some(total)) = (meta.seq, total) {
+                all.rows.reserve(meta.extrapolate(out.rows.len(), total));
             }
-            all.rows.reserve(out.rows.len());
             let mut rows = out.rows;
             all.rows.extend(rows.drain(..).map(|mut r| {
                 r.service = svc[r.service as usize];
