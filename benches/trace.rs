@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use obs::input::{ReadOptions, Source};
 use obs::pipeline::accounting::{Ledger, OnError};
-use obs::reduce::trace::analysis::{self, OpStats, StatKey, Traces};
+use obs::reduce::trace::analysis::{self, OpStats, StatKey};
 use obs::reduce::trace::collect::{collect, Pass, Spans};
 use obs::reduce::trace::format::{Decoding, InputFormat, SpanFields};
 use obs::reduce::trace::ids::IdNames;
@@ -45,9 +45,9 @@ fn first_pass(path: &Path, threads: usize) -> Spans {
 }
 
 fn stats(path: &Path, threads: usize) -> (usize, Vec<OpStats>) {
-    let traces = Traces::build(first_pass(path, threads), 0);
-    let groups = analysis::stats(&traces, &[StatKey::Service, StatKey::Name]);
-    (traces.trees.len(), groups)
+    let spans = first_pass(path, threads);
+    let (groups, traces) = analysis::stats(&spans, &[StatKey::Service, StatKey::Name]);
+    (traces, groups)
 }
 
 fn benches(c: &mut Criterion) {

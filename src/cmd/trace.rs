@@ -21,7 +21,7 @@ use crate::output::Destination;
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::record::time::{parse_bound, parse_tz};
 use crate::reduce::trace::analysis::{self, StatKey, Summary, Traces};
-use crate::reduce::trace::collect::{collect, Pass};
+use crate::reduce::trace::collect::{collect, Pass, Spans};
 use crate::reduce::trace::export::{self, ExportFormat};
 use crate::reduce::trace::format::{Decoding, InputFormat, SpanFields};
 use crate::reduce::trace::ids::{self, IdNames, TraceId};
@@ -349,6 +349,28 @@ fn skew_ns(s: &str) -> anyhow::Result<i64> {
 
 /// Reads and builds every trace (or, with `only`, the chunks holding those id strings).
 fn load(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<Loaded> {
+    let (read, skew) = read(a, only)?;
+    Ok(Loaded {
+        traces: Traces::build(read.spans, skew),
+        sources: read.sources,
+        dec: read.dec,
+        tz: read.tz,
+        counts: read.counts,
+    })
+}
+
+/// Every span read, not yet grouped into traces.
+struct Read {
+    sources: SpanSources,
+    spans: Spans,
+    dec: Decoding,
+    tz: chrono_tz::Tz,
+    counts: Counts,
+}
+
+/// Reads every span (or, with `only`, those of the chunks holding those id strings), and the
+/// skew tolerance in ns.
+fn read(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<(Read, i64)> {
     let tz = parse_tz(a.tz.as_deref().unwrap_or("UTC"))?;
     let dec = Decoding {
         forced: a.input_format,
@@ -399,14 +421,14 @@ fn load(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<Loaded> {
             spans.rows.len()
         );
     }
-    let traces = Traces::build(spans, skew);
-    Ok(Loaded {
+    let read = Read {
         sources,
-        traces,
+        spans,
         dec,
         tz,
         counts,
-    })
+    };
+    Ok((read, skew))
 }
 
 impl Loaded {
@@ -834,9 +856,9 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
     if let Some(i) = (0..by.len()).find(|&i| by[..i].contains(&by[i])) {
         bail!("--by: '{}' is given twice", a.by[i].trim());
     }
-    let l = load(&a.spans, Vec::new())?;
-    let groups = analysis::stats(&l.traces, &by);
-    let sp = &l.traces.spans;
+    let (read, _) = read(&a.spans, Vec::new())?;
+    let (groups, _) = analysis::stats(&read.spans, &by);
+    let sp = &read.spans;
     let mut rows: Vec<Map<String, Value>> = groups
         .iter()
         .map(|g| {
@@ -856,23 +878,16 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
             }
             let n = g.durations.len() as f64;
             let total: i64 = g.durations.iter().sum();
-            let q = |p| {
-                analysis::quantile(&g.durations, p).map_or(Value::Null, |v| json!(round3(v / 1e6)))
-            };
+            let q = |i: usize| g.percentiles[i].map_or(Value::Null, |v| json!(round3(v / 1e6)));
             m.insert("spans".into(), json!(g.durations.len()));
             m.insert("traces".into(), json!(g.traces));
             m.insert("errors".into(), json!(g.errors));
             m.insert("error_rate".into(), json!(round3(g.errors as f64 / n)));
-            m.insert("p50_ms".into(), q(0.5));
-            m.insert("p95_ms".into(), q(0.95));
-            m.insert("p99_ms".into(), q(0.99));
+            m.insert("p50_ms".into(), q(0));
+            m.insert("p95_ms".into(), q(1));
+            m.insert("p99_ms".into(), q(2));
             m.insert("avg_ms".into(), json!(round3(total as f64 / n / 1e6)));
-            m.insert(
-                "max_ms".into(),
-                json!(round3(
-                    g.durations.last().copied().unwrap_or(0) as f64 / 1e6
-                )),
-            );
+            m.insert("max_ms".into(), json!(round3(g.max as f64 / 1e6)));
             m.insert(
                 "self_avg_ms".into(),
                 json!(round3(g.self_time as f64 / n / 1e6)),

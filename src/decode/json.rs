@@ -41,14 +41,39 @@ fn describe(err: &serde_json::Error) -> DecodeError {
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
     keys: Vec<String>,
-    /// Length, first and last byte of each key: every key of every line is looked up here, and
-    /// comparing these first rules out almost every other key without a `memcmp` call.
+    /// Length, first and last byte of each key.
     sigs: Vec<u32>,
+    /// Every key of every line is looked up here: an open-addressed table from a key's
+    /// signature to its slot + 1 (0: empty), so a lookup costs one multiply and, for a key
+    /// that is projected, one short comparison; a linear search over the keys was a tenth of
+    /// the first pass of `obs trace`.
+    table: Vec<u16>,
 }
 
 fn signature(key: &[u8]) -> u32 {
     let (first, last) = (key.first().copied(), key.last().copied());
     (key.len() as u32) << 16 | u32::from(first.unwrap_or(0)) << 8 | u32::from(last.unwrap_or(0))
+}
+
+/// Where `sig` starts probing in a table of `len` (a power of two) entries.
+fn bucket(sig: u32, len: usize) -> usize {
+    (sig.wrapping_mul(0x9E37_79B1) >> 16) as usize & (len - 1)
+}
+
+/// Equality of two byte strings of the same length, without a call to `memcmp` for the short
+/// keys of log lines.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    fn word(s: &[u8], at: usize) -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    }
+    match a.len() {
+        n if n != b.len() => false,
+        // Two overlapping words cover 8 to 16 bytes.
+        n @ 8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
 }
 
 impl Projection {
@@ -68,16 +93,38 @@ impl Projection {
         }
         self.sigs.push(signature(key.as_bytes()));
         self.keys.push(key);
+        // Rebuilt on every add (keys are added once, at set-up), at most a quarter full.
+        let len = (self.keys.len() * 4).next_power_of_two().max(16);
+        self.table = vec![0; len];
+        for (i, &sig) in self.sigs.iter().enumerate() {
+            let mut b = bucket(sig, len);
+            while self.table[b] != 0 {
+                b = (b + 1) & (len - 1);
+            }
+            self.table[b] = i as u16 + 1;
+        }
         self.keys.len() - 1
     }
 
     /// The slot of `key`, if projected.
     pub fn slot(&self, key: &str) -> Option<usize> {
+        if self.table.is_empty() {
+            return None;
+        }
         let sig = signature(key.as_bytes());
-        self.sigs
-            .iter()
-            .zip(&self.keys)
-            .position(|(&s, k)| s == sig && k == key)
+        let len = self.table.len();
+        let mut b = bucket(sig, len);
+        loop {
+            let e = self.table[b];
+            if e == 0 {
+                return None;
+            }
+            let i = usize::from(e - 1);
+            if self.sigs[i] == sig && same(self.keys[i].as_bytes(), key.as_bytes()) {
+                return Some(i);
+            }
+            b = (b + 1) & (len - 1);
+        }
     }
 
     /// Number of projected keys.
@@ -243,6 +290,23 @@ mod tests {
         let mut slots = Vec::new();
         decode_projected(br#"{"a":[1,{"x":2}],"b":"v","c":null}"#, &p, &mut slots).expect("ok");
         assert_eq!(slots, vec![Some(json!("v")), None]);
+    }
+
+    #[test]
+    fn slots_are_found_for_every_key_and_only_those() {
+        let keys: Vec<String> = (0..300)
+            .map(|i| format!("k{i}_{}", "x".repeat(i % 19)))
+            .collect();
+        let p = Projection::new(keys.clone());
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(p.slot(k), Some(i), "{k}");
+            // Same length, first and last byte: only the comparison tells them apart.
+            let mut near = k.clone().into_bytes();
+            near[1] = b'#';
+            assert_eq!(p.slot(&String::from_utf8(near).expect("ascii")), None);
+        }
+        assert_eq!(p.slot(""), None);
+        assert_eq!(Projection::default().slot("a"), None);
     }
 
     #[test]

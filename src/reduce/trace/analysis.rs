@@ -9,13 +9,16 @@ use rustc_hash::FxHashMap;
 use super::collect::Spans;
 use super::critical::{critical_path, CpSpan, Section};
 use super::ids::TraceId;
+use super::partition::trace_ranges;
 use super::row::{Row, FOLLOWS_FROM};
-use super::tree::{self, Tree};
+use super::tree::{self, Links, Tree};
 
 /// Every trace of the input.
 pub struct Traces {
-    /// The rows, sorted by trace then start; trees index into them.
+    /// Names and ids the rows refer to (the rows themselves have moved to `parts`).
     pub spans: Spans,
+    /// Each partition's rows, sorted by trace then start; trees index into them.
+    parts: Vec<Vec<Row>>,
     /// One tree per trace, by trace id.
     pub trees: Vec<Tree>,
 }
@@ -37,25 +40,52 @@ pub struct Summary {
     pub errors: usize,
     /// Service codes, sorted, distinct.
     pub services: Vec<u32>,
-    /// The root row (earliest root, else earliest orphan), as an index into all rows.
+    /// The root row (earliest root, else earliest orphan), as an index into the trace's rows.
     pub root: Option<usize>,
 }
 
 impl Traces {
     /// Groups the rows and builds every tree in parallel; `skew` is the tolerance in ns.
     pub fn build(mut spans: Spans, skew: i64) -> Traces {
-        let ranges = tree::group(&mut spans.rows);
-        let rows = &spans.rows;
-        let trees = ranges
+        let all = std::mem::take(&mut spans.rows);
+        let built: Vec<(Vec<Row>, Vec<Tree>)> = (0..all.parts())
             .into_par_iter()
-            .map(|r| tree::build(rows, r, skew))
+            .map_init(Links::default, |links, p| {
+                let mut rows = Vec::new();
+                all.gather(p, &mut rows);
+                let trees = trace_ranges(&rows)
+                    .map(|r| tree::build(&rows, p as u32, r, skew, links))
+                    .collect();
+                (rows, trees)
+            })
             .collect();
-        Traces { spans, trees }
+        let mut parts = Vec::with_capacity(built.len());
+        let mut trees = Vec::new();
+        for (rows, t) in built {
+            parts.push(rows);
+            trees.extend(t);
+        }
+        trees.par_sort_unstable_by_key(|t| t.trace);
+        Traces {
+            spans,
+            parts,
+            trees,
+        }
+    }
+
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Vec::len).sum()
+    }
+
+    /// True when there is no span.
+    pub fn is_empty(&self) -> bool {
+        self.parts.iter().all(Vec::is_empty)
     }
 
     /// The rows of a tree.
     pub fn rows(&self, t: &Tree) -> &[Row] {
-        &self.spans.rows[t.range.clone()]
+        &self.parts[t.part as usize][t.range.clone()]
     }
 
     /// The tree of `trace`.
@@ -90,7 +120,7 @@ impl Traces {
             depth: t.depth.iter().copied().max().unwrap_or(0),
             errors: rows.iter().filter(|r| r.is_error()).count(),
             services,
-            root: t.tops().first().map(|&k| t.range.start + k as usize),
+            root: t.tops().first().map(|&k| k as usize),
         }
     }
 
@@ -152,8 +182,12 @@ pub enum StatKey {
 pub struct OpStats {
     /// Key codes (service / name code, or kind), in `--by` order.
     pub key: Vec<u32>,
-    /// Span durations, ns (sorted once complete).
+    /// Span durations, ns, in no particular order.
     pub durations: Vec<i64>,
+    /// p50, p95 and p99 of the durations, ns ([`quantiles`]); set once the group is complete.
+    pub percentiles: [Option<f64>; 3],
+    /// Longest duration, ns.
+    pub max: i64,
     /// Failed spans.
     pub errors: u64,
     /// Sum of self times, ns.
@@ -164,6 +198,10 @@ pub struct OpStats {
 
 impl OpStats {
     fn absorb(&mut self, other: OpStats) {
+        debug_assert!(
+            other.percentiles.iter().all(Option::is_none),
+            "merged before summing up"
+        );
         self.durations.extend(other.durations);
         self.errors += other.errors;
         self.self_time += other.self_time;
@@ -174,9 +212,15 @@ impl OpStats {
 /// A group key: up to three codes (`--by` has at most service, name and kind).
 type GroupKey = [u32; 3];
 
-/// One worker's groups, found by key with a cheap integer hash.
+/// One worker's groups, found by key: in a table indexed by the codes themselves when there
+/// are few enough combinations (a hash per span showed in profiles), else by a cheap hash.
 #[derive(Default)]
 struct Groups {
+    /// Size of each key code's range (1 for an unused one).
+    dims: [usize; 3],
+    /// Slot + 1 (0: none yet) of each key, at `(k0 * dims[1] + k1) * dims[2] + k2`; empty
+    /// when the combinations are too many.
+    dense: Vec<u32>,
     index: FxHashMap<GroupKey, u32>,
     groups: Vec<(GroupKey, OpStats)>,
     /// Groups seen in the current trace (scratch).
@@ -184,9 +228,34 @@ struct Groups {
 }
 
 impl Groups {
+    /// Combinations up to which the dense table is used (it is allocated per worker split).
+    const DENSE_MAX: usize = 1 << 14;
+
+    fn new(dims: [usize; 3]) -> Groups {
+        let size = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        Groups {
+            dims,
+            dense: match size {
+                Some(n) if n <= Self::DENSE_MAX => vec![0; n],
+                _ => Vec::new(),
+            },
+            ..Groups::default()
+        }
+    }
+
     fn slot(&mut self, key: GroupKey) -> u32 {
         let next = self.groups.len() as u32;
-        let slot = *self.index.entry(key).or_insert(next);
+        let [a, b, c] = key.map(|k| k as usize);
+        let at = (a * self.dims[1] + b) * self.dims[2] + c;
+        let slot = match self.dense.get_mut(at) {
+            Some(e) if b < self.dims[1] && c < self.dims[2] => {
+                if *e == 0 {
+                    *e = next + 1;
+                }
+                *e - 1
+            }
+            _ => *self.index.entry(key).or_insert(next),
+        };
         if slot == next {
             self.groups.push((key, OpStats::default()));
         }
@@ -202,8 +271,9 @@ impl Groups {
     }
 }
 
-/// Per-group statistics over all traces, in parallel.
-pub fn stats(traces: &Traces, by: &[StatKey]) -> Vec<OpStats> {
+/// Per-group statistics over every trace of `spans`, and the number of traces: in parallel, a
+/// partition at a time, linking each trace's rows without building (or keeping) its tree.
+pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
     let key_of = |r: &Row| -> GroupKey {
         let mut key = [0; 3];
         for (slot, k) in key.iter_mut().zip(by) {
@@ -215,57 +285,99 @@ pub fn stats(traces: &Traces, by: &[StatKey]) -> Vec<OpStats> {
         }
         key
     };
-    let merged = traces
-        .trees
-        .par_iter()
-        .fold(Groups::default, |mut acc, t| {
-            let rows = traces.rows(t);
-            acc.seen.clear();
-            for (k, r) in rows.iter().enumerate() {
-                let slot = acc.slot(key_of(r));
-                acc.seen.push(slot);
-                let kids = t.children[k].iter().map(|&c| {
-                    let c = &rows[c as usize];
-                    (c.start, c.end)
-                });
-                let e = &mut acc.groups[slot as usize].1;
-                e.durations.push(r.duration());
-                e.errors += u64::from(r.is_error());
-                e.self_time += tree::self_time(r.start, r.end, kids);
-            }
-            let mut seen = std::mem::take(&mut acc.seen);
-            seen.sort_unstable();
-            seen.dedup();
-            for &slot in &seen {
-                acc.groups[slot as usize].1.traces += 1;
-            }
-            acc.seen = seen;
-            acc
-        })
-        .reduce(Groups::default, Groups::merge);
+    let mut dims = [1; 3];
+    for (d, k) in dims.iter_mut().zip(by) {
+        *d = match k {
+            StatKey::Service => spans.services.len(),
+            StatKey::Name => spans.ops.len(),
+            StatKey::Kind => 256,
+        };
+    }
+    let all = &spans.rows;
+    // A few pieces per thread: each piece has its own tables and row buffer, fresh memory.
+    let piece = (all.parts() / (rayon::current_num_threads() * 4)).max(1);
+    let (merged, traces) = (0..all.parts())
+        .into_par_iter()
+        .with_min_len(piece)
+        .fold(
+            || (Groups::new(dims), Links::default(), Vec::new(), 0),
+            |(mut acc, mut links, mut rows, mut traces), p| {
+                all.gather(p, &mut rows);
+                for range in trace_ranges(&rows) {
+                    let rs = &rows[range];
+                    links.link(rs);
+                    traces += 1;
+                    acc.seen.clear();
+                    for (k, r) in rs.iter().enumerate() {
+                        let slot = acc.slot(key_of(r));
+                        acc.seen.push(slot);
+                        let kids = links.children[k].iter().map(|&c| {
+                            let c = &rs[c as usize];
+                            (c.start, c.end)
+                        });
+                        let e = &mut acc.groups[slot as usize].1;
+                        e.durations.push(r.duration());
+                        e.errors += u64::from(r.is_error());
+                        e.self_time += tree::self_time(r.start, r.end, kids);
+                    }
+                    let mut seen = std::mem::take(&mut acc.seen);
+                    seen.sort_unstable();
+                    seen.dedup();
+                    for &slot in &seen {
+                        acc.groups[slot as usize].1.traces += 1;
+                    }
+                    acc.seen = seen;
+                }
+                (acc, links, rows, traces)
+            },
+        )
+        .map(|(groups, _, _, traces)| (groups, traces))
+        .reduce(
+            || (Groups::new(dims), 0),
+            |(a, n), (b, m)| (a.merge(b), n + m),
+        );
     let mut out: Vec<OpStats> = merged
         .groups
         .into_par_iter()
         .map(|(k, mut v)| {
             v.key = k[..by.len()].to_vec();
-            v.durations.sort_unstable();
+            if !v.durations.is_empty() {
+                v.percentiles = quantiles(&mut v.durations, [0.5, 0.95, 0.99]).map(Some);
+            }
+            v.max = v.durations.iter().copied().max().unwrap_or(0);
             v
         })
         .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
-    out
+    (out, traces)
 }
 
-/// Linear-interpolated quantile of sorted values (DuckDB's `quantile_cont`), as in aggregate.
-pub fn quantile(sorted: &[i64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
+/// Linear-interpolated quantiles (DuckDB's `quantile_cont`, as in aggregate) of `values`, for
+/// `qs` in ascending order; 0 for no values. Values are reordered: selecting the ranks needed
+/// takes linear time, where sorting a million durations took longer than the statistics.
+pub fn quantiles<const N: usize>(values: &mut [i64], qs: [f64; N]) -> [f64; N] {
+    let mut out = [0.0; N];
+    let n = values.len();
+    if n == 0 {
+        return out;
     }
-    let pos = (sorted.len() - 1) as f64 * q;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let frac = pos - lo as f64;
-    Some(sorted[lo] as f64 + (sorted[hi] - sorted[lo]) as f64 * frac)
+    // Each selection leaves everything from its rank on above it, so the next (higher) rank is
+    // selected in the rest only.
+    let mut from = 0;
+    for (o, q) in out.iter_mut().zip(qs) {
+        debug_assert!((0.0..=1.0).contains(&q));
+        let pos = (n - 1) as f64 * q;
+        let lo = (pos.floor() as usize).max(from);
+        let (_, &mut at_lo, above) = values[from..].select_nth_unstable(lo - from);
+        let at_hi = if pos.ceil() as usize > lo {
+            above.iter().copied().min().unwrap_or(at_lo)
+        } else {
+            at_lo
+        };
+        *o = at_lo as f64 + (at_hi - at_lo) as f64 * (pos - lo as f64);
+        from = lo;
+    }
+    out
 }
 
 /// A caller → callee edge between services.
@@ -310,4 +422,37 @@ pub fn deps(traces: &Traces, same_service: bool) -> Vec<Edge> {
             .then(a.to.cmp(&b.to))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition: interpolate between the two ranks around `(n - 1) * q` of sorted values.
+    fn by_sorting(values: &[i64], q: f64) -> f64 {
+        let mut v = values.to_vec();
+        v.sort_unstable();
+        let pos = (v.len() - 1) as f64 * q;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        v[lo] as f64 + (v[hi] - v[lo]) as f64 * (pos - lo as f64)
+    }
+
+    proptest! {
+        #[test]
+        fn selected_quantiles_match_sorting(values in prop::collection::vec(-1000i64..1000, 1..300)) {
+            let qs = [0.0, 0.3, 0.5, 0.5, 0.95, 0.99, 1.0];
+            let mut work = values.clone();
+            let got = quantiles(&mut work, qs);
+            for (g, q) in got.iter().zip(qs) {
+                prop_assert!((g - by_sorting(&values, q)).abs() < 1e-9, "q {}: {} vs {}", q, g, by_sorting(&values, q));
+            }
+        }
+    }
+
+    #[test]
+    fn quantiles_of_nothing_are_zero() {
+        assert_eq!(quantiles(&mut [], [0.5]), [0.0]);
+        assert_eq!(quantiles(&mut [7], [0.5, 0.99]), [7.0, 7.0]);
+    }
 }

@@ -3,12 +3,15 @@
 //! Line-shaped files go through the shared pipeline (chunks, [`scan_lines`], the ledger), so a
 //! bad line is rejected with its `file:line` like in every other command. Span NDJSON is decoded
 //! through a typed projection of the role fields only ([`RowDecoder`]); OTLP, Jaeger and Zipkin
-//! lines are decoded whole, since their spans sit deep inside each value.
+//! lines are decoded whole, since their spans sit deep inside each value. Each worker buckets its
+//! chunk's rows by trace ([`Batch`]), so that grouping by trace later works partition by
+//! partition.
 
 use super::format::ndjson::{RowDecoder, RowNames};
 use super::format::{Decoding, Format, Layout};
 use super::ids::IdNames;
 use super::names::Names;
+use super::partition::{bits_for, Batch, Partitioned};
 use super::row::{Loc, Row};
 use super::sources::SpanSources;
 use crate::decode::json::decode_value;
@@ -20,8 +23,8 @@ use crate::stage::filter::scan_lines;
 /// Every span, narrow, and the dictionaries its codes refer to.
 #[derive(Default)]
 pub struct Spans {
-    /// One row per span, in input order.
-    pub rows: Vec<Row>,
+    /// One row per span, bucketed by trace.
+    pub rows: Partitioned,
     /// Service names.
     pub services: Names,
     /// Operation names.
@@ -31,7 +34,7 @@ pub struct Spans {
 }
 
 struct ChunkOut {
-    rows: Vec<Row>,
+    rows: Batch,
     services: Names,
     ops: Names,
     ids: IdNames,
@@ -63,7 +66,8 @@ pub fn collect(
         ids,
         ..Spans::default()
     };
-    // Documents were parsed when the files were opened.
+    // Documents were parsed when the files were opened; their rows carry global codes.
+    let mut docs = Vec::new();
     for (i, f) in sources.files.iter().enumerate() {
         for (j, s) in f.doc.iter().enumerate() {
             let loc = Loc {
@@ -71,10 +75,10 @@ pub fn collect(
                 offset: 0,
                 index: j as u32,
             };
-            all.rows
-                .push(Row::of(s, loc, &mut all.services, &mut all.ops));
+            docs.push(Row::of(s, loc, &mut all.services, &mut all.ops));
         }
     }
+    let identity = |n: usize| (0..n as u32).collect::<Vec<u32>>();
     let lines: Vec<(usize, Format)> = sources
         .files
         .iter()
@@ -84,9 +88,6 @@ pub fn collect(
             Layout::Document => None,
         })
         .collect();
-    if lines.is_empty() {
-        return Ok((all, Counts::default()));
-    }
     let reader = ChunkReader::new(
         lines
             .iter()
@@ -94,13 +95,21 @@ pub fn collect(
             .collect(),
         pass.read,
     );
-    // Plain files' total size, to reserve the row table once instead of growing it by copies.
-    let total = reader.known_total();
+    let bits = bits_for(reader.known_total());
+    all.rows = Partitioned::new(bits);
+    if !docs.is_empty() {
+        let mut b = Batch::of(&docs, bits);
+        b.global(identity(all.services.len()), identity(all.ops.len()), 0);
+        all.rows.batches.push(b);
+    }
+    if lines.is_empty() {
+        return Ok((all, Counts::default()));
+    }
     let rows = RowDecoder::new(&pass.dec.fields, pass.dec.tz);
     let dec = &pass.dec;
     let mut base: Vec<u64> = vec![0; lines.len()];
-    // Row buffers go back to the workers once copied: fresh memory costs a page fault per 4 KiB
-    // page, which on a million spans was a tenth of the run.
+    // Rows are decoded into a scratch buffer per chunk, then bucketed into the chunk's batch.
+    // Scratch buffers are reused: fresh memory costs a page fault per 4 KiB page.
     let spare: std::sync::Mutex<Vec<Vec<Row>>> = std::sync::Mutex::new(Vec::new());
     let result = run_ordered(
         reader,
@@ -108,12 +117,8 @@ pub fn collect(
         Window::Reducing,
         |chunk| {
             let (global, format) = lines[chunk.source];
-            let out = ChunkOut {
-                rows: spare
-                    .lock()
-                    .ok()
-                    .and_then(|mut s| s.pop())
-                    .unwrap_or_default(),
+            let mut out = ChunkOut {
+                rows: Batch::of(&[], bits),
                 services: Names::default(),
                 ops: Names::default(),
                 ids: IdNames::default(),
@@ -147,7 +152,12 @@ pub fn collect(
                 crate::input::ChunkData::Mapped(_, r) => Some(r.start as u64),
                 crate::input::ChunkData::Owned(_) => None,
             };
-            let mut out = out;
+            let mut rows_buf: Vec<Row> = spare
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop())
+                .unwrap_or_default();
+            rows_buf.clear();
             let mut cells = Vec::new();
             let scanned = scan_lines(&chunk, pass.keep_raw_rejects, &mut |span, json| {
                 let loc = Loc {
@@ -161,7 +171,7 @@ pub fn collect(
                         services: &mut out.services,
                         ops: &mut out.ops,
                     };
-                    out.rows.push(rows.row(json, &mut cells, names, loc)?);
+                    rows_buf.push(rows.row(json, &mut cells, names, loc)?);
                     return Ok(());
                 }
                 let v = decode_value(json).map_err(|e| e.0)?;
@@ -171,11 +181,14 @@ pub fn collect(
                         index: j as u32,
                         ..loc
                     };
-                    out.rows
-                        .push(Row::of(s, loc, &mut out.services, &mut out.ops));
+                    rows_buf.push(Row::of(s, loc, &mut out.services, &mut out.ops));
                 }
                 Ok(())
             });
+            out.rows = Batch::of(&rows_buf, bits);
+            if let Ok(mut s) = spare.lock() {
+                s.push(rows_buf);
+            }
             (scanned, out, chunk_start.is_some())
         },
         |meta, (scanned, out, mapped)| {
@@ -185,23 +198,15 @@ pub fn collect(
                 &scanned.counts,
                 &scanned.rejects,
             )?;
-            let svc = all.services.remap(&out.services);
-            let ops = all.ops.remap(&out.ops);
             let shift = if mapped { 0 } else { base[meta.source] };
             base[meta.source] += meta.len as u64;
-            if let (0, Some(total)) = (meta.seq, total) {
-                all.rows.reserve(meta.extrapolate(out.rows.len(), total));
-            }
-            let mut rows = out.rows;
-            all.rows.extend(rows.drain(..).map(|mut r| {
-                r.service = svc[r.service as usize];
-                r.name = ops[r.name as usize];
-                r.loc.offset += shift;
-                r
-            }));
-            if let Ok(mut s) = spare.lock() {
-                s.push(rows);
-            }
+            let mut batch = out.rows;
+            batch.global(
+                all.services.remap(&out.services),
+                all.ops.remap(&out.ops),
+                shift,
+            );
+            all.rows.batches.push(batch);
             all.ids.merge(out.ids);
             Ok(Flow::Continue)
         },

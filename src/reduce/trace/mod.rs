@@ -2,7 +2,7 @@
 //!
 //! A first pass reads every span into a narrow row (ids, times, status, service, name and where
 //! the span is) in parallel ([`collect`]); rows are grouped by trace and a tree is built per
-//! trace, with its findings ([`tree`]); views and statistics work on rows and trees
+//! trace, with its findings ([`tree`]), partition by partition ([`partition`]); views and statistics work on rows and trees
 //! ([`analysis`], [`critical`]); only what is shown or exported is read back in full
 //! ([`sources`]).
 
@@ -14,6 +14,7 @@ pub mod format;
 pub mod ids;
 pub mod logs;
 pub mod names;
+pub mod partition;
 pub mod row;
 pub mod sources;
 pub mod span;

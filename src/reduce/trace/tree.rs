@@ -1,8 +1,6 @@
 //! Trees per trace: rows grouped by trace id, parent links resolved, and what is wrong with
 //! each trace found on the way (as data, for `check` and the other views).
 
-use rayon::prelude::*;
-
 use super::ids::{SpanId, TraceId};
 use super::row::{Row, FOLLOWS_FROM, SHARED};
 use super::span::Kind;
@@ -62,7 +60,9 @@ impl Finding {
 pub struct Tree {
     /// The trace.
     pub trace: TraceId,
-    /// Range of the trace's rows in the sorted row table.
+    /// The partition holding the trace's rows.
+    pub part: u32,
+    /// Range of the trace's rows in its partition's sorted rows.
     pub range: std::ops::Range<usize>,
     /// Parent of each row (local index), when found.
     pub parent: Vec<Option<u32>>,
@@ -90,24 +90,32 @@ pub struct Children {
 }
 
 impl Children {
-    /// The children of rows `0..parent.len()`, from each row's parent, in row order.
-    fn of(parent: &[Option<u32>]) -> Children {
-        let mut start = vec![0u32; parent.len() + 1];
+    /// Fills in the children of rows `0..parent.len()`, from each row's parent, in row order;
+    /// the buffers are reused.
+    fn fill(&mut self, parent: &[Option<u32>]) {
+        let start = &mut self.start;
+        start.clear();
+        start.resize(parent.len() + 1, 0);
         for p in parent.iter().flatten() {
             start[*p as usize + 1] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        let mut next = start.clone();
-        let mut list = vec![0u32; parent.iter().flatten().count()];
+        self.list.clear();
+        self.list.resize(start[parent.len()] as usize, 0);
+        // Each row's start advances as its children are placed, then is restored.
         for (k, p) in parent.iter().enumerate() {
             if let Some(p) = p {
-                list[next[*p as usize] as usize] = k as u32;
-                next[*p as usize] += 1;
+                let at = &mut start[*p as usize];
+                self.list[*at as usize] = k as u32;
+                *at += 1;
             }
         }
-        Children { start, list }
+        for i in (1..start.len()).rev() {
+            start[i] = start[i - 1];
+        }
+        start[0] = 0;
     }
 }
 
@@ -138,115 +146,139 @@ impl Tree {
     }
 }
 
-/// Sorts rows by (trace, start, span id) and returns the traces' row ranges.
-///
-/// In place: distributing rows into buckets first (a radix pass) sorted faster in cache but
-/// cost more than it saved, since every fresh page of the copy is a page fault (measured: the
-/// grouping phase went from 75 to 106 ms on a million spans).
-pub fn group(rows: &mut [Row]) -> Vec<std::ops::Range<usize>> {
-    rows.par_sort_unstable_by_key(|r| (r.trace, r.start, r.span, r.flags & SHARED));
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=rows.len() {
-        if i == rows.len() || rows[i].trace != rows[start].trace {
-            out.push(start..i);
-            start = i;
-        }
-    }
-    out
+/// One trace's rows linked to their parents: the part of a tree that statistics need, in
+/// buffers reused from trace to trace (a million spans should not cost a million allocations).
+#[derive(Debug, Default)]
+pub struct Links {
+    by_id: Vec<(SpanId, u32)>,
+    owner: Vec<(SpanId, u32)>,
+    /// Parent of each row (local index), when found.
+    pub parent: Vec<Option<u32>>,
+    /// Children of each row, by start time.
+    pub children: Children,
+    /// Rows with no parent id.
+    pub roots: Vec<u32>,
+    /// Rows whose parent id is not in the trace.
+    pub orphans: Vec<u32>,
+    /// Zipkin shared halves folded into their client twin.
+    pub merged: Vec<bool>,
+    /// Roots, orphans and duplicates found while linking.
+    pub findings: Vec<Finding>,
 }
 
-/// Builds the tree of one trace; `skew` is the tolerance in ns.
-pub fn build(rows: &[Row], range: std::ops::Range<usize>, skew: i64) -> Tree {
-    let rs = &rows[range.clone()];
-    let n = rs.len();
-    let mut by_id: Vec<(SpanId, u32)> = rs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.span, i as u32))
-        .collect();
-    by_id.sort_unstable();
-    let mut findings = Vec::new();
-    let mut merged = vec![false; n];
-    // The first occurrence of an id owns it; a Zipkin shared server half is folded into it.
-    let mut owner: Vec<(SpanId, u32)> = Vec::with_capacity(n);
-    let mut i = 0;
-    while i < by_id.len() {
-        let id = by_id[i].0;
-        let mut j = i;
-        while j < by_id.len() && by_id[j].0 == id {
-            j += 1;
-        }
-        let group = &by_id[i..j];
-        let first = group
-            .iter()
-            .find(|(_, k)| rs[*k as usize].flags & SHARED == 0)
-            .unwrap_or(&group[0])
-            .1;
-        owner.push((id, first));
-        let mut extra = 0;
-        for &(_, k) in group {
-            if k == first {
-                continue;
+impl Links {
+    /// Links `rs`, one trace's rows sorted by start time then span id.
+    pub fn link(&mut self, rs: &[Row]) {
+        let n = rs.len();
+        self.by_id.clear();
+        self.by_id
+            .extend(rs.iter().enumerate().map(|(i, r)| (r.span, i as u32)));
+        self.by_id.sort_unstable();
+        self.findings.clear();
+        self.merged.clear();
+        self.merged.resize(n, false);
+        // The first occurrence of an id owns it; a Zipkin shared server half is folded into it.
+        self.owner.clear();
+        let by_id = &self.by_id;
+        let mut i = 0;
+        while i < by_id.len() {
+            let id = by_id[i].0;
+            let mut j = i;
+            while j < by_id.len() && by_id[j].0 == id {
+                j += 1;
             }
-            if rs[k as usize].flags & SHARED != 0
-                || is_rpc_pair(&rs[first as usize], &rs[k as usize])
-            {
-                merged[k as usize] = true;
-            } else {
-                extra += 1;
+            let group = &by_id[i..j];
+            let first = group
+                .iter()
+                .find(|(_, k)| rs[*k as usize].flags & SHARED == 0)
+                .unwrap_or(&group[0])
+                .1;
+            self.owner.push((id, first));
+            let mut extra = 0;
+            for &(_, k) in group {
+                if k == first {
+                    continue;
+                }
+                if rs[k as usize].flags & SHARED != 0
+                    || is_rpc_pair(&rs[first as usize], &rs[k as usize])
+                {
+                    self.merged[k as usize] = true;
+                } else {
+                    extra += 1;
+                }
             }
-        }
-        if extra > 0 {
-            findings.push(Finding::Duplicate {
-                span: id,
-                count: extra + 1,
-            });
-        }
-        i = j;
-    }
-    let find = |id: SpanId| {
-        owner
-            .binary_search_by_key(&id, |o| o.0)
-            .ok()
-            .map(|p| owner[p].1)
-    };
-
-    let mut parent = vec![None; n];
-    let mut roots = Vec::new();
-    let mut orphans = Vec::new();
-    for (k, r) in rs.iter().enumerate() {
-        if merged[k] {
-            continue;
-        }
-        if r.parent == 0 {
-            roots.push(k as u32);
-            continue;
-        }
-        match find(r.parent) {
-            Some(p) if p as usize != k => parent[k] = Some(p),
-            _ => {
-                orphans.push(k as u32);
-                findings.push(Finding::Orphan {
-                    span: r.span,
-                    parent: r.parent,
+            if extra > 0 {
+                self.findings.push(Finding::Duplicate {
+                    span: id,
+                    count: extra + 1,
                 });
             }
+            i = j;
         }
+        let owner = &self.owner;
+        let find = |id: SpanId| {
+            owner
+                .binary_search_by_key(&id, |o| o.0)
+                .ok()
+                .map(|p| owner[p].1)
+        };
+        self.parent.clear();
+        self.parent.resize(n, None);
+        self.roots.clear();
+        self.orphans.clear();
+        for (k, r) in rs.iter().enumerate() {
+            if self.merged[k] {
+                continue;
+            }
+            if r.parent == 0 {
+                self.roots.push(k as u32);
+                continue;
+            }
+            match find(r.parent) {
+                Some(p) if p as usize != k => self.parent[k] = Some(p),
+                _ => {
+                    self.orphans.push(k as u32);
+                    self.findings.push(Finding::Orphan {
+                        span: r.span,
+                        parent: r.parent,
+                    });
+                }
+            }
+        }
+        match self.roots.len() {
+            0 => self.findings.insert(0, Finding::NoRoot),
+            1 => {}
+            _ => self.findings.insert(
+                0,
+                Finding::MultipleRoots(self.roots.iter().map(|&k| rs[k as usize].span).collect()),
+            ),
+        }
+        self.children.fill(&self.parent);
     }
-    match roots.len() {
-        0 => findings.insert(0, Finding::NoRoot),
-        1 => {}
-        _ => findings.insert(
-            0,
-            Finding::MultipleRoots(roots.iter().map(|&k| rs[k as usize].span).collect()),
-        ),
-    }
+}
 
-    let children = Children::of(&parent);
+/// Builds the tree of one trace, `rows[range]` of partition `part`; `skew` is the tolerance in
+/// ns and `links` scratch space.
+pub fn build(
+    rows: &[Row],
+    part: u32,
+    range: std::ops::Range<usize>,
+    skew: i64,
+    links: &mut Links,
+) -> Tree {
+    let rs = &rows[range.clone()];
+    let n = rs.len();
+    links.link(rs);
+    let mut findings = std::mem::take(&mut links.findings);
+    let (parent, children, merged) = (&links.parent, &links.children, &links.merged);
     // Depths by a walk from the tops; whatever it cannot reach hangs in a cycle.
     let mut depth = vec![0u32; n];
-    let mut stack: Vec<(u32, u32)> = roots.iter().chain(&orphans).map(|&k| (k, 1)).collect();
+    let mut stack: Vec<(u32, u32)> = links
+        .roots
+        .iter()
+        .chain(&links.orphans)
+        .map(|&k| (k, 1))
+        .collect();
     while let Some((k, d)) = stack.pop() {
         depth[k as usize] = d;
         for &c in &children[k as usize] {
@@ -284,13 +316,14 @@ pub fn build(rows: &[Row], range: std::ops::Range<usize>, skew: i64) -> Tree {
     }
     Tree {
         trace: rs.first().map_or(0, |r| r.trace),
+        part,
         range,
-        parent,
-        children,
-        roots,
-        orphans,
+        parent: parent.clone(),
+        children: children.clone(),
+        roots: links.roots.clone(),
+        orphans: links.orphans.clone(),
         depth,
-        merged,
+        merged: merged.clone(),
         findings,
     }
 }
@@ -365,9 +398,9 @@ mod tests {
             row(5, 4, 0, 1),
             row(6, 1, -5, 120), // skew both ways
         ];
-        let ranges = group(&mut rows);
-        assert_eq!(ranges.len(), 1);
-        let t = build(&rows, ranges[0].clone(), 0);
+        rows.sort_unstable_by_key(|r| (r.trace, r.start, r.span));
+        let mut links = Links::default();
+        let t = build(&rows, 0, 0..rows.len(), 0, &mut links);
         let kinds: Vec<&str> = t.findings.iter().map(Finding::kind).collect();
         assert!(kinds.contains(&"orphan"), "{kinds:?}");
         assert!(kinds.contains(&"duplicate"));
@@ -378,7 +411,7 @@ mod tests {
             early: 5,
             late: 20
         }));
-        let t = build(&rows, ranges[0].clone(), 50);
+        let t = build(&rows, 0, 0..rows.len(), 50, &mut links);
         assert!(
             !t.findings.iter().any(|f| f.kind() == "skew"),
             "within tolerance"

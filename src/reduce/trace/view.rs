@@ -35,7 +35,7 @@ pub fn trace_fields(traces: &Traces, s: &Summary, tz: Tz) -> Map<String, Value> 
         .map(|&c| Value::String(sp.services.text(c).to_string()))
         .collect();
     let root = s.root.map(|r| {
-        let r = &sp.rows[r];
+        let r = &traces.rows(t)[r];
         json!({ "name": sp.ops.text(r.name), "service": sp.services.text(r.service) })
     });
     let mut kinds: Vec<&str> = t.findings.iter().map(Finding::kind).collect();

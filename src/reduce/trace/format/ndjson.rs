@@ -140,13 +140,14 @@ struct Core {
     kind: Kind,
 }
 
-/// The value of each role in one span line, in [`Role`] order.
-type RoleCells<'a> = [Option<Cell<'a>>; ROLES.len()];
+/// The value of each role in one span line, in [`Role`] order (borrowed: building this per line
+/// by copying cells showed in profiles).
+type RoleCells<'c, 'a> = [Option<&'c Cell<'a>>; ROLES.len()];
 
 /// Reads the core of a span from its role values; one definition for the first pass (cells
 /// borrowed from the line) and for read-back (a decoded object).
 fn core(v: &RoleCells, tz: Tz, names: &mut IdNames) -> Result<Core, String> {
-    let get = |role: Role| v[role as usize].as_ref();
+    let get = |role: Role| v[role as usize];
     let tp = get(Role::Traceparent).and_then(|t| ids::traceparent(&t.text()));
     let trace = match get(Role::TraceId).and_then(|t| trace_id(&t.text(), names)) {
         Some(t) => t,
@@ -268,17 +269,27 @@ impl<'f> RowDecoder<'f> {
         } else {
             Vec::new()
         };
+        let resolved: Vec<Option<Cell>> = if self.nested {
+            (0..ROLES.len())
+                .map(|r| match self.slots[r] {
+                    Slot::Path => self
+                        .fields
+                        .path(ROLES[r].0)
+                        .resolve(&|k| self.proj.slot(k).and_then(|i| values[i].as_ref()))
+                        .map(Cell::of),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let roles: RoleCells = std::array::from_fn(|r| match self.slots[r] {
-            Slot::Key(i) => cells[i].clone(),
-            Slot::Path => self
-                .fields
-                .path(ROLES[r].0)
-                .resolve(&|k| self.proj.slot(k).and_then(|i| values[i].as_ref()))
-                .map(Cell::of),
+            Slot::Key(i) => cells[i].as_ref(),
+            Slot::Path => resolved[r].as_ref(),
             Slot::Unused => None,
         });
         let c = core(&roles, self.tz, names.ids)?;
-        let get = |role: Role| roles[role as usize].as_ref();
+        let get = |role: Role| roles[role as usize];
         let mut flags = if c.status == Status::Error || c.error {
             ERROR
         } else {
@@ -316,7 +327,8 @@ pub fn span(
     names: &mut IdNames,
 ) -> Result<Span, String> {
     let get = |role: Role| f.path(role).resolve_in(obj);
-    let roles: RoleCells = std::array::from_fn(|r| get(ROLES[r].0).map(Cell::of));
+    let cells: [Option<Cell>; ROLES.len()] = std::array::from_fn(|r| get(ROLES[r].0).map(Cell::of));
+    let roles: RoleCells = std::array::from_fn(|r| cells[r].as_ref());
     let c = core(&roles, tz, names)?;
     let text = |role: Role| {
         get(role)
