@@ -1,10 +1,10 @@
 //! `obs trace`: traces rebuilt from span dumps.
 //!
 //! A first pass reads every span into a narrow row (ids, times, status, service, name and where
-//! the span is) in parallel ([`collect`]); rows are grouped by trace and a tree is built per
-//! trace, with its findings ([`tree`]), partition by partition ([`partition`]); views and statistics work on rows and trees
-//! ([`analysis`], [`critical`]); only what is shown or exported is read back in full
-//! ([`sources`]).
+//! the span is) in parallel ([`collect`]), bucketed by a hash of the trace id; each partition's
+//! rows are grouped by trace and a tree is built per trace, with its findings ([`partition`],
+//! [`tree`]); views and statistics work on rows and trees ([`analysis`], [`critical`]); only
+//! what is shown or exported is read back in full ([`sources`]).
 
 pub mod analysis;
 pub mod collect;
