@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
 use super::setup;
@@ -470,24 +471,37 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
             .and_then(|t| t.timestamp_nanos_opt()))
     };
     let (since, until) = (bound(&sel.since)?, bound(&sel.until)?);
-    let all: Vec<Summary> = (0..l.traces.trees.len())
-        .map(|i| l.traces.summary(i))
+    let traces = &l.traces;
+    let all: Vec<Summary> = (0..traces.trees.len())
+        .into_par_iter()
+        .map(|i| traces.summary(i))
         .filter(|s| since.is_none_or(|t| s.start >= t) && until.is_none_or(|t| s.start < t))
         .collect();
     let Some(expr) = expr else { return Ok(all) };
-    let mut out = Vec::new();
+    // Only the trace fields the expression reads are built for each trace.
+    let paths = expr.paths();
+    let read: Vec<&str> = view::TRACE_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| {
+            paths
+                .iter()
+                .any(|p| p.top_level_keys().iter().any(|k| k == f))
+        })
+        .collect();
+    let tz = l.tz;
     if !expr.uses_any() {
-        for s in all {
-            let rec = TraceRecord {
-                fields: view::trace_fields(&l.traces, &s, l.tz),
-                spans: None,
-            };
-            if expr.matches(&rec) {
-                out.push(s);
-            }
-        }
-        return Ok(out);
+        return Ok(all
+            .into_par_iter()
+            .filter(|s| {
+                expr.matches(&TraceRecord {
+                    fields: view::trace_fields(traces, s, tz, &read),
+                    spans: None,
+                })
+            })
+            .collect());
     }
+    let mut out = Vec::new();
     // any(...) needs span details: read them back in batches.
     for (i, j) in batches(&all) {
         let trees: Vec<usize> = all[i..j].iter().map(|s| s.tree).collect();
@@ -496,7 +510,7 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
             let maps: Vec<Map<String, Value>> =
                 sp.iter().map(|x| view::span_fields(x, &l.traces)).collect();
             let rec = TraceRecord {
-                fields: view::trace_fields(&l.traces, s, l.tz),
+                fields: view::trace_fields(&l.traces, s, l.tz, &read),
                 spans: Some(&maps),
             };
             if expr.matches(&rec) {
@@ -569,25 +583,6 @@ const LIST_COLUMNS: [&str; 9] = [
 ];
 
 fn list(a: ListArgs) -> anyhow::Result<i32> {
-    let mut l = load(&a.spans, Vec::new())?;
-    let selected = select(&mut l, &a.select)?;
-    let mut rows: Vec<Map<String, Value>> = selected
-        .iter()
-        .map(|s| {
-            let mut m = view::trace_fields(&l.traces, s, l.tz);
-            let root = match m.get("root") {
-                Some(Value::Object(r)) => format!(
-                    "{}: {}",
-                    r.get("service").and_then(Value::as_str).unwrap_or(""),
-                    r.get("name").and_then(Value::as_str).unwrap_or("")
-                ),
-                _ => String::new(),
-            };
-            m.insert("root".into(), Value::String(root));
-            m.retain(|k, _| LIST_COLUMNS.contains(&k.as_str()));
-            m
-        })
-        .collect();
     let (col, desc) = a
         .sort
         .as_deref()
@@ -597,9 +592,59 @@ fn list(a: ListArgs) -> anyhow::Result<i32> {
     } else {
         col
     };
-    sort_rows(&mut rows, &col, desc)?;
-    if let Some(n) = a.top {
-        rows.truncate(n);
+    if !LIST_COLUMNS.contains(&col.as_str()) {
+        bail!(
+            "--sort: no column '{col}' (columns: {})",
+            LIST_COLUMNS.join(", ")
+        );
+    }
+    let mut l = load(&a.spans, Vec::new())?;
+    let mut selected = select(&mut l, &a.select)?;
+    // Numeric columns sort the summaries, so that rows are built only for the traces printed.
+    let key: Option<fn(&Summary) -> i64> = match col.as_str() {
+        "start" => Some(|s| s.start),
+        "duration_ms" => Some(|s| s.duration),
+        "spans" => Some(|s| s.spans as i64),
+        "depth" => Some(|s| i64::from(s.depth)),
+        "errors" => Some(|s| s.errors as i64),
+        _ => None,
+    };
+    if let Some(key) = key {
+        // Stable, so ties stay in trace id order, as when rows are sorted.
+        selected.sort_by(|x, y| {
+            let o = key(x).cmp(&key(y));
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        if let Some(n) = a.top {
+            selected.truncate(n);
+        }
+    }
+    let (traces, tz) = (&l.traces, l.tz);
+    let mut rows: Vec<Map<String, Value>> = selected
+        .par_iter()
+        .map(|s| {
+            let mut m = view::trace_fields(traces, s, tz, &LIST_COLUMNS);
+            let root = match m.get("root") {
+                Some(Value::Object(r)) => format!(
+                    "{}: {}",
+                    r.get("service").and_then(Value::as_str).unwrap_or(""),
+                    r.get("name").and_then(Value::as_str).unwrap_or("")
+                ),
+                _ => String::new(),
+            };
+            m.insert("root".into(), Value::String(root));
+            m
+        })
+        .collect();
+    if key.is_none() {
+        sort_rows(&mut rows, &col, desc)?;
+        if let Some(n) = a.top {
+            rows.truncate(n);
+        }
     }
     write_rows(&LIST_COLUMNS, &rows, a.out.format, a.out.output.as_ref())?;
     Ok(if rows.is_empty() {

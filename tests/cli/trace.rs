@@ -424,6 +424,35 @@ fn list_filters_sorts_and_reports_bad_lines() {
     let lines = r.lines();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
     assert!(lines[1].starts_with("aaaa"));
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["trace", "list", "spans.ndjson", "-f", "ndjson"];
+        all.extend(args);
+        let r = obs(sc.path(), &all);
+        json_lines(&r.stdout)
+            .iter()
+            .map(|v| v["trace_id"].as_str().unwrap_or("")[..4].to_string())
+            .collect()
+    };
+    // By start time, ties in trace id order; a text column sorts as text.
+    assert_eq!(ids(&[]), ["bbbb", "aaaa", "cccc"]);
+    assert_eq!(ids(&["--sort", "duration"]), ["aaaa", "bbbb", "cccc"]);
+    assert_eq!(ids(&["--sort", "root:asc"]), ["bbbb", "cccc", "aaaa"]);
+    assert_eq!(ids(&["--sort", "root", "--top", "1"]), ["aaaa"]);
+    // Fields the expression reads, and only those, are built per trace.
+    assert_eq!(
+        ids(&["--where", "service=fraud and root.service=checkout"]),
+        ["aaaa"]
+    );
+    assert_eq!(
+        ids(&["--where", "findings=orphan or spans=2"]),
+        ["bbbb", "cccc"]
+    );
+    let r = obs(
+        sc.path(),
+        &["trace", "list", "spans.ndjson", "--sort", "nosuch"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no column 'nosuch'"), "{}", r.stderr);
     let r = obs(
         sc.path(),
         &[
