@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::collect::Spans;
 use super::critical::{critical_path, CpSpan, Section};
 use super::ids::TraceId;
-use super::partition::trace_ranges;
+use super::partition::{trace_ranges, Gather};
 use super::row::{Row, FOLLOWS_FROM};
 use super::tree::{self, Links, Tree};
 
@@ -50,14 +50,17 @@ impl Traces {
         let all = std::mem::take(&mut spans.rows);
         let built: Vec<(Vec<Row>, Vec<Tree>)> = (0..all.parts())
             .into_par_iter()
-            .map_init(Links::default, |links, p| {
-                let mut rows = Vec::new();
-                all.gather(p, &mut rows);
-                let trees = trace_ranges(&rows)
-                    .map(|r| tree::build(&rows, p as u32, r, skew, links))
-                    .collect();
-                (rows, trees)
-            })
+            .map_init(
+                || (Links::default(), Gather::default()),
+                |(links, scratch), p| {
+                    let mut rows = Vec::new();
+                    all.gather(p, &mut rows, scratch);
+                    let trees = trace_ranges(&rows)
+                        .map(|r| tree::build(&rows, p as u32, r, skew, links))
+                        .collect();
+                    (rows, trees)
+                },
+            )
             .collect();
         let mut parts = Vec::with_capacity(built.len());
         let mut trees = Vec::new();
@@ -300,9 +303,17 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
         .into_par_iter()
         .with_min_len(piece)
         .fold(
-            || (Groups::new(dims), Links::default(), Vec::new(), 0),
-            |(mut acc, mut links, mut rows, mut traces), p| {
-                all.gather(p, &mut rows);
+            || {
+                (
+                    Groups::new(dims),
+                    Links::default(),
+                    Vec::new(),
+                    Gather::default(),
+                    0,
+                )
+            },
+            |(mut acc, mut links, mut rows, mut scratch, mut traces), p| {
+                all.gather(p, &mut rows, &mut scratch);
                 for range in trace_ranges(&rows) {
                     let rs = &rows[range];
                     links.link(rs);
@@ -328,10 +339,10 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
                     }
                     acc.seen = seen;
                 }
-                (acc, links, rows, traces)
+                (acc, links, rows, scratch, traces)
             },
         )
-        .map(|(groups, _, _, traces)| (groups, traces))
+        .map(|(groups, _, _, _, traces)| (groups, traces))
         .reduce(
             || (Groups::new(dims), 0),
             |(a, n), (b, m)| (a.merge(b), n + m),

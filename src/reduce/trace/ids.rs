@@ -103,7 +103,7 @@ fn hex128(s: &[u8]) -> Option<u128> {
 
 /// The id of a trace, or `None` for an empty or all-zero id (invalid in W3C and OTLP).
 pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
-    let s = s.trim();
+    let s = crate::record::trim(s);
     if s.is_empty() {
         return None;
     }
@@ -127,7 +127,7 @@ pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
 /// The id of a span, or `None` for an empty or all-zero id (what exporters write for "no
 /// parent").
 pub fn span_id(s: &str, names: &mut IdNames) -> Option<SpanId> {
-    let s = s.trim();
+    let s = crate::record::trim(s);
     if s.is_empty() {
         return None;
     }

@@ -9,17 +9,44 @@ pub struct Names {
     // attacker-chosen keys of a long-lived service.
     codes: FxHashMap<Box<str>, u32>,
     texts: Vec<Box<str>>,
+    /// Code + 1 (0: empty) of a recently seen string, by [`slot`] of the string. A dump has
+    /// few distinct service and operation names, so nearly every lookup is answered here by
+    /// one comparison, without hashing the whole string and probing the map.
+    recent: Option<Box<[u32; RECENT]>>,
+}
+
+const RECENT: usize = 256;
+
+/// Where `s` is remembered in [`Names::recent`]: from its length and first and last bytes.
+fn slot(s: &[u8]) -> usize {
+    let mut head = [0u8; 8];
+    let n = s.len().min(8);
+    head[..n].copy_from_slice(&s[..n]);
+    let tail = s.last().map_or(0, |&b| u64::from(b)) << 56;
+    let h = (u64::from_le_bytes(head) ^ tail ^ s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 56) as usize % RECENT
 }
 
 impl Names {
     /// The code of `s`, adding it if new.
     pub fn code(&mut self, s: &str) -> u32 {
-        if let Some(&c) = self.codes.get(s) {
-            return c;
+        let at = slot(s.as_bytes());
+        let recent = self.recent.get_or_insert_with(|| Box::new([0; RECENT]));
+        if let Some(t) = recent[at].checked_sub(1).map(|c| &self.texts[c as usize]) {
+            if t.as_ref() == s {
+                return recent[at] - 1;
+            }
         }
-        let c = self.texts.len() as u32;
-        self.texts.push(s.into());
-        self.codes.insert(s.into(), c);
+        let c = match self.codes.get(s) {
+            Some(&c) => c,
+            None => {
+                let c = self.texts.len() as u32;
+                self.texts.push(s.into());
+                self.codes.insert(s.into(), c);
+                c
+            }
+        };
+        recent[at] = c + 1;
         c
     }
 
@@ -46,5 +73,26 @@ impl Names {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_stay_distinct_when_remembered_slots_collide() {
+        let mut n = Names::default();
+        // Many more names than remembered slots, alike in length and ends.
+        let words: Vec<String> = (0..2000).map(|i| format!("op-{i:05}-x")).collect();
+        let codes: Vec<u32> = words.iter().map(|w| n.code(w)).collect();
+        for (w, &c) in words.iter().zip(&codes).rev() {
+            assert_eq!(n.code(w), c);
+            assert_eq!(n.text(c), w);
+        }
+        assert_eq!(n.len(), 2000);
+        assert_eq!(n.code(""), 2000);
+        assert_eq!(n.code(""), 2000);
+        assert_eq!(n.find("op-00007-x"), Some(7));
     }
 }
