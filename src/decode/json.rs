@@ -145,24 +145,15 @@ pub fn decode_projected(
     proj: &Projection,
     slots: &mut Vec<Option<Value>>,
 ) -> Result<(), DecodeError> {
-    decode_projected_as(line, proj, slots, &mut KeyOrder::default())
+    decode_projected_as(line, proj, slots)
 }
 
-/// Which slot each key position held in the last line decoded with it (slot + 1; 0 for a key
-/// that is not projected). Lines of one dump nearly always list their keys in the same order,
-/// so a key is first compared with the one expected at its position, which is cheaper than a
-/// lookup; a thread keeps one per projection it decodes with.
-#[derive(Debug, Clone, Default)]
-pub struct KeyOrder(Vec<u16>);
-
 /// [`decode_projected`] into any deserializable type, such as a [`super::cell::Cell`] that
-/// borrows its strings from the line instead of allocating a `Value` per field; `order`
-/// remembers the key order of the previous line.
+/// borrows its strings from the line instead of allocating a `Value` per field.
 pub fn decode_projected_as<'de, T: Deserialize<'de>>(
     line: &'de [u8],
     proj: &Projection,
     slots: &mut Vec<Option<T>>,
-    order: &mut KeyOrder,
 ) -> Result<(), DecodeError> {
     reset(slots, proj.len());
     // sonic-rs does not check UTF-8 inside every value it skips; std's check does, cheaply,
@@ -170,14 +161,14 @@ pub fn decode_projected_as<'de, T: Deserialize<'de>>(
     let text = check_utf8(line)?;
     let mut fast = sonic_rs::Deserializer::from_str(text);
     let ok = fast
-        .deserialize_any(TopVisitor { proj, slots, order })
+        .deserialize_any(TopVisitor { proj, slots })
         .and_then(|()| fast.end());
     if ok.is_ok() {
         return Ok(());
     }
     reset(slots, proj.len());
     let mut de = serde_json::Deserializer::from_slice(line);
-    de.deserialize_any(TopVisitor { proj, slots, order })
+    de.deserialize_any(TopVisitor { proj, slots })
         .map_err(|e| describe(&e))?;
     de.end().map_err(|e| describe(&e))
 }
@@ -233,7 +224,6 @@ fn not_object(v: &Value) -> DecodeError {
 struct TopVisitor<'p, 's, T> {
     proj: &'p Projection,
     slots: &'s mut Vec<Option<T>>,
-    order: &'s mut KeyOrder,
 }
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for TopVisitor<'_, '_, T> {
@@ -244,22 +234,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for TopVisitor<'_, '_, T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let order = &mut self.order.0;
-        let mut pos = 0;
-        loop {
-            let seed = KeySeed {
-                proj: self.proj,
-                expected: order.get(pos).and_then(|&e| e.checked_sub(1)),
-            };
-            let Some(slot) = map.next_key_seed(seed)? else {
-                break;
-            };
-            let entry = slot.map_or(0, |i| i as u16 + 1);
-            match order.get_mut(pos) {
-                Some(e) => *e = entry,
-                None => order.push(entry),
-            }
-            pos += 1;
+        while let Some(slot) = map.next_key_seed(KeySeed { proj: self.proj })? {
             match slot {
                 Some(i) => self.slots[i] = Some(map.next_value::<T>()?),
                 None => {
@@ -295,11 +270,9 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for TopVisitor<'_, '_, T> {
     }
 }
 
-/// Maps a key to its slot without allocating when the key has no escapes, trying the slot
-/// expected at its position first.
+/// Maps a key to its slot without allocating when the key has no escapes.
 struct KeySeed<'p> {
     proj: &'p Projection,
-    expected: Option<u16>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -315,16 +288,6 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a key")
     }
     fn visit_str<E>(self, v: &str) -> Result<Option<usize>, E> {
-        if let Some(i) = self.expected.map(usize::from) {
-            if self
-                .proj
-                .keys
-                .get(i)
-                .is_some_and(|k| same(k.as_bytes(), v.as_bytes()))
-            {
-                return Ok(Some(i));
-            }
-        }
         Ok(self.proj.slot(v))
     }
 }
@@ -357,27 +320,6 @@ mod tests {
         }
         assert_eq!(p.slot(""), None);
         assert_eq!(Projection::default().slot("a"), None);
-    }
-
-    #[test]
-    fn remembered_key_order_never_changes_what_is_found() {
-        let p = Projection::new(["a", "b", "c"].map(String::from));
-        let mut order = KeyOrder::default();
-        let lines = [
-            r#"{"a":1,"b":2,"x":0,"c":3}"#,
-            r#"{"c":3,"b":2,"a":1}"#,
-            r#"{"b":2}"#,
-            r#"{"x":1,"a":1,"b":2,"c":3,"d":4}"#,
-            r#"{"a":1,"b":2,"x":0,"c":3}"#,
-            r#"{"a":1,"a":5}"#,
-        ];
-        for line in lines {
-            let (mut with, mut without) = (Vec::new(), Vec::new());
-            decode_projected_as::<Value>(line.as_bytes(), &p, &mut with, &mut order)
-                .expect("valid");
-            decode_projected(line.as_bytes(), &p, &mut without).expect("valid");
-            assert_eq!(with, without, "{line}");
-        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::names::Names;
 use super::partition::{bits_for, Batch, Partitioned};
 use super::row::{Loc, Row};
 use super::sources::SpanSources;
-use crate::decode::json::{decode_value, KeyOrder};
+use crate::decode::json::decode_value;
 use crate::input::{ChunkReader, ReadOptions};
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow, Window};
@@ -158,7 +158,7 @@ pub fn collect(
                 .and_then(|mut s| s.pop())
                 .unwrap_or_default();
             rows_buf.clear();
-            let (mut cells, mut order) = (Vec::new(), KeyOrder::default());
+            let mut cells = Vec::new();
             let scanned = scan_lines(&chunk, pass.keep_raw_rejects, &mut |span, json| {
                 let loc = Loc {
                     source: global as u32,
@@ -171,7 +171,7 @@ pub fn collect(
                         services: &mut out.services,
                         ops: &mut out.ops,
                     };
-                    rows_buf.push(rows.row(json, (&mut cells, &mut order), names, loc)?);
+                    rows_buf.push(rows.row(json, &mut cells, names, loc)?);
                     return Ok(());
                 }
                 let v = decode_value(json).map_err(|e| e.0)?;
