@@ -60,17 +60,24 @@ fn bucket(sig: u32, len: usize) -> usize {
     (sig.wrapping_mul(0x9E37_79B1) >> 16) as usize & (len - 1)
 }
 
-/// Equality of two byte strings of the same length, without a call to `memcmp` for the short
-/// keys of log lines.
-fn same(a: &[u8], b: &[u8]) -> bool {
+/// Equality of two byte strings, without a call to `memcmp` for the short keys of log lines
+/// (the call was most of a key lookup).
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     fn word(s: &[u8], at: usize) -> u64 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&s[at..at + 8]);
         u64::from_ne_bytes(w)
     }
+    fn half(s: &[u8], at: usize) -> u32 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[at..at + 4]);
+        u32::from_ne_bytes(w)
+    }
     match a.len() {
         n if n != b.len() => false,
-        // Two overlapping words cover 8 to 16 bytes.
+        n @ 0..=3 => (0..n).all(|i| a[i] == b[i]),
+        // Two overlapping words cover 4 to 7 bytes, and 8 to 16.
+        n @ 4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         n @ 8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         _ => a == b,
     }
@@ -174,7 +181,7 @@ pub fn decode_projected_as<'de, T: Deserialize<'de>>(
 }
 
 /// Empties `slots` into `n` slots, keeping its allocation.
-fn reset<T>(slots: &mut Vec<Option<T>>, n: usize) {
+pub(crate) fn reset<T>(slots: &mut Vec<Option<T>>, n: usize) {
     if slots.len() == n {
         // Overwriting in place drops only what the last line left, without a second pass.
         slots.iter_mut().for_each(|s| *s = None);
@@ -186,7 +193,7 @@ fn reset<T>(slots: &mut Vec<Option<T>>, n: usize) {
 
 /// JSON text is UTF-8. serde_json checks that only in the values it materialises, so skipped
 /// values are checked here: a line with invalid bytes anywhere is rejected, never passed on.
-fn check_utf8(line: &[u8]) -> Result<&str, DecodeError> {
+pub(crate) fn check_utf8(line: &[u8]) -> Result<&str, DecodeError> {
     // simdutf8 checks ASCII-heavy lines several times faster than std; std finds the column
     // of a bad byte for the message.
     simdutf8::basic::from_utf8(line).or_else(|_| {
@@ -320,6 +327,20 @@ mod tests {
         }
         assert_eq!(p.slot(""), None);
         assert_eq!(Projection::default().slot("a"), None);
+    }
+
+    #[test]
+    fn same_is_byte_equality() {
+        let text = b"trace_id.span_id.parent_span_id.service";
+        for a in 0..text.len() {
+            for b in a..text.len() {
+                for c in 0..text.len() - (b - a) {
+                    let (x, y) = (&text[a..b], &text[c..c + (b - a)]);
+                    assert_eq!(same(x, y), x == y, "{x:?} {y:?}");
+                }
+            }
+        }
+        assert!(!same(b"ab", b"abc"));
     }
 
     #[test]

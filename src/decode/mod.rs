@@ -1,4 +1,5 @@
 //! Decoders that turn raw lines into fields. JSON today; logfmt and grok patterns belong here too.
 
 pub mod cell;
+pub mod flat;
 pub mod json;

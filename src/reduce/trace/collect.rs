@@ -158,7 +158,7 @@ pub fn collect(
                 .and_then(|mut s| s.pop())
                 .unwrap_or_default();
             rows_buf.clear();
-            let mut cells = Vec::new();
+            let mut slots = crate::decode::flat::CellSlots::default();
             let scanned = scan_lines(&chunk, pass.keep_raw_rejects, &mut |span, json| {
                 let loc = Loc {
                     source: global as u32,
@@ -171,7 +171,7 @@ pub fn collect(
                         services: &mut out.services,
                         ops: &mut out.ops,
                     };
-                    rows_buf.push(rows.row(json, &mut cells, names, loc)?);
+                    rows_buf.push(rows.row(json, &mut slots, names, loc)?);
                     return Ok(());
                 }
                 let v = decode_value(json).map_err(|e| e.0)?;

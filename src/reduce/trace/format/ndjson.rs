@@ -15,7 +15,8 @@ use super::super::row::{Loc, Row, ERROR, FOLLOWS_FROM};
 use super::super::span::{Event, Kind, Link, Span, Status};
 use super::otlp;
 use crate::decode::cell::Cell;
-use crate::decode::json::{decode_projected_as, Projection};
+use crate::decode::flat::{decode_cells, CellSlots};
+use crate::decode::json::Projection;
 use crate::error::ObsError;
 use crate::record::path::Segment;
 use crate::record::time::{parse_time_value, time_nanos};
@@ -251,15 +252,16 @@ impl<'f> RowDecoder<'f> {
         }
     }
 
-    /// The row of one span line; `cells` is scratch space reused across lines of a chunk.
+    /// The row of one span line; `slots` is scratch space reused across lines of a chunk.
     pub fn row<'a>(
         &self,
         json: &'a [u8],
-        cells: &mut Vec<Option<Cell<'a>>>,
+        slots: &mut CellSlots<'a>,
         names: RowNames,
         loc: Loc,
     ) -> Result<Row, String> {
-        decode_projected_as(json, &self.proj, cells).map_err(|e| e.0)?;
+        decode_cells(json, &self.proj, slots).map_err(|e| e.0)?;
+        let cells = &slots.cells;
         // Nested role paths walk decoded values; only built when some role needs one.
         let values: Vec<Option<Value>> = if self.nested {
             cells
