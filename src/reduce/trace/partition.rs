@@ -130,7 +130,13 @@ impl Partitioned {
     /// by trace, start, span id, then Zipkin's shared half last and input order: the order
     /// trees are built in, and the same whatever the number of threads.
     pub fn gather(&self, p: usize, out: &mut Vec<Row>, scratch: &mut Gather) {
-        let rows = &mut scratch.rows;
+        let Gather {
+            rows,
+            table,
+            traces,
+            group,
+            order,
+        } = scratch;
         rows.clear();
         for b in &self.batches {
             let bucket = &b.rows[b.bounds[p] as usize..b.bounds[p + 1] as usize];
@@ -142,31 +148,86 @@ impl Partitioned {
                 r
             }));
         }
-        // Sorting narrow keys, then moving each row once, beats sorting the 80-byte rows in
-        // place (the sort was the largest part of grouping).
-        let keys = &mut scratch.keys;
-        keys.clear();
-        keys.extend(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| (r.trace, r.start, i as u32)),
-        );
-        keys.sort_unstable_by(|a, b| {
-            (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-                let (x, y) = (&rows[a.2 as usize], &rows[b.2 as usize]);
-                (x.span, x.flags & SHARED, x.loc).cmp(&(y.span, y.flags & SHARED, y.loc))
-            })
-        });
+        // Group rows by trace through a small hash table, then sort each trace's few rows: a
+        // comparison sort of the whole partition was the largest part of grouping.
+        let cap = (rows.len() * 2).next_power_of_two().max(16);
+        table.clear();
+        table.resize(cap, u32::MAX);
+        traces.clear();
+        group.clear();
+        for r in rows.iter() {
+            let mut h = slot_of(r.trace, cap);
+            let g = loop {
+                match table[h] {
+                    u32::MAX => {
+                        table[h] = traces.len() as u32;
+                        traces.push((r.trace, 0));
+                        break traces.len() - 1;
+                    }
+                    g if traces[g as usize].0 == r.trace => break g as usize,
+                    _ => h = (h + 1) & (cap - 1),
+                }
+            };
+            traces[g].1 += 1;
+            group.push(g as u32);
+        }
+        // Traces in id order, each trace's rows from where its range starts.
+        order.clear();
+        order.extend(0..traces.len() as u32);
+        order.sort_unstable_by_key(|&g| traces[g as usize].0);
+        let mut at = 0u32;
+        for &g in order.iter() {
+            let n = traces[g as usize].1;
+            traces[g as usize].1 = at;
+            at += n;
+        }
+        order.clear();
+        order.resize(rows.len(), 0);
+        for (i, &g) in group.iter().enumerate() {
+            let next = &mut traces[g as usize].1;
+            order[*next as usize] = i as u32;
+            *next += 1;
+        }
+        // `traces[g].1` now ends each trace's range; its start is the previous trace's end.
+        let by_time = |a: &u32, b: &u32| {
+            let (x, y) = (&rows[*a as usize], &rows[*b as usize]);
+            (x.start, x.span, x.flags & SHARED, x.loc).cmp(&(
+                y.start,
+                y.span,
+                y.flags & SHARED,
+                y.loc,
+            ))
+        };
+        let mut start = 0usize;
+        while start < order.len() {
+            let end = traces[group[order[start] as usize] as usize].1 as usize;
+            order[start..end].sort_unstable_by(by_time);
+            start = end;
+        }
         out.clear();
-        out.extend(keys.iter().map(|k| rows[k.2 as usize]));
+        out.extend(order.iter().map(|&i| rows[i as usize]));
     }
+}
+
+/// Where `trace` starts probing in a table of `cap` (a power of two) entries. Every trace of a
+/// partition shares the top bits of [`part_of`]'s hash, so this multiplies by another constant.
+fn slot_of(trace: TraceId, cap: usize) -> usize {
+    let folded = (trace as u64) ^ ((trace >> 64) as u64);
+    (folded.wrapping_mul(0xFF51_AFD7_ED55_8CCD) >> (64 - cap.trailing_zeros())) as usize
 }
 
 /// Scratch space of [`Partitioned::gather`], reused from partition to partition.
 #[derive(Debug, Default)]
 pub struct Gather {
     rows: Vec<Row>,
-    keys: Vec<(TraceId, i64, u32)>,
+    /// Open-addressed: trace → index in `traces` (`u32::MAX`: empty).
+    table: Vec<u32>,
+    /// Each trace met, with its row count, then where its range starts, then ends.
+    traces: Vec<(TraceId, u32)>,
+    /// Each row's index in `traces`.
+    group: Vec<u32>,
+    /// Row indices, trace by trace.
+    order: Vec<u32>,
 }
 
 /// The row ranges of each trace in rows sorted by [`Partitioned::gather`].
@@ -212,7 +273,14 @@ mod tests {
     fn every_trace_lands_whole_in_one_partition_and_comes_back_sorted() {
         let bits = 3;
         let rows: Vec<Row> = (0..200u64)
-            .map(|i| row(u128::from(i % 17) << 64 | 5, i, (i % 7) as i64, i))
+            .map(|i| {
+                row(
+                    u128::from(i % 17) << 64 | 5,
+                    i % 5,
+                    (i % 7) as i64,
+                    1000 - i,
+                )
+            })
             .collect();
         let mut all = Partitioned::new(bits);
         for chunk in rows.chunks(30) {
@@ -223,8 +291,17 @@ mod tests {
         assert_eq!(all.len(), rows.len());
         let mut seen = Vec::new();
         let (mut buf, mut scratch) = (Vec::new(), Gather::default());
+        let key = |r: &Row| (r.trace, r.start, r.span, r.flags & SHARED, r.loc);
         for p in 0..all.parts() {
             all.gather(p, &mut buf, &mut scratch);
+            // The same order as one sort of the partition by trace, start, span, half, place.
+            let mut want: Vec<_> = rows
+                .iter()
+                .filter(|r| part_of(r.trace, bits) == p)
+                .map(key)
+                .collect();
+            want.sort();
+            assert_eq!(buf.iter().map(key).collect::<Vec<_>>(), want);
             assert!(buf
                 .windows(2)
                 .all(|w| (w[0].trace, w[0].start) <= (w[1].trace, w[1].start)));
