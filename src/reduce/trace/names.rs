@@ -33,7 +33,7 @@ impl Names {
         let at = slot(s.as_bytes());
         let recent = self.recent.get_or_insert_with(|| Box::new([0; RECENT]));
         if let Some(t) = recent[at].checked_sub(1).map(|c| &self.texts[c as usize]) {
-            if t.as_ref() == s {
+            if crate::decode::json::same(t.as_bytes(), s.as_bytes()) {
                 return recent[at] - 1;
             }
         }

@@ -37,6 +37,10 @@ impl Kind {
     pub fn of(v: &Cell) -> Kind {
         match v {
             Cell::Int(_) | Cell::UInt(_) => Kind::from_int(v.as_i64().unwrap_or(0)),
+            // The usual spellings first, without trimming or case folding.
+            Cell::Str(s) if s == "server" => Kind::Server,
+            Cell::Str(s) if s == "client" => Kind::Client,
+            Cell::Str(s) if s == "internal" => Kind::Internal,
             Cell::Str(s) => {
                 let s = crate::record::trim(s);
                 let s = s.strip_prefix("SPAN_KIND_").unwrap_or(s);
