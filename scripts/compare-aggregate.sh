@@ -22,7 +22,7 @@ python3 -c 'import duckdb, polars' 2>/dev/null || python3 -m pip install -q duck
 obs=$CARGO_TARGET_DIR/release/obs
 data=$work/logs-$lines.ndjson
 [ -s "$data" ] || "$CARGO_TARGET_DIR/release/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
-size=$(stat -c %s "$data")
+size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $(nproc) CPUs" >&2
 
 cat >"$work/agg_duck.py" <<PY

@@ -32,7 +32,7 @@ if [ ! -s "$data" ]; then
   echo "generating $lines lines into $data" >&2
   "$CARGO_TARGET_DIR/release/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
 fi
-size=$(stat -c %s "$data")
+size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $lines lines, $(nproc) CPUs" >&2
 
 duck() { # duck WHERE OUT

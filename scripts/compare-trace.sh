@@ -32,7 +32,7 @@ data=$work/spans-$traces.ndjson
 big=$work/spans-$show_traces.ndjson
 [ -s "$data" ] || "$gen" --traces "$traces" --seed 7 >"$data"
 [ -s "$big" ] || "$gen" --traces "$show_traces" --seed 8 >"$big"
-echo "data: $data, $(stat -c %s "$data") bytes, $(wc -l <"$data") spans; $(nproc) CPUs" >&2
+echo "data: $data, $(stat -L -c %s "$data") bytes, $(wc -l <"$data") spans; $(nproc) CPUs" >&2
 
 duck_sql="select trace_id, min(start_time) s, max(start_time + duration_ms) e, count(*) n from read_json('$data', format='newline_delimited') group by trace_id"
 cat >"$work/trace_polars.py" <<PY
@@ -50,6 +50,23 @@ hyperfine --style none --warmup 1 --runs 7 --export-json "$work/trace-stats.json
   -n duckdb "duckdb -c \"$duck_sql\" >/dev/null" \
   -n polars "python3 $work/trace_polars.py" \
   -n "python3 -c 'import polars'" "python3 -c 'import polars'" >/dev/null
+
+# hyperfine runs each command's runs back to back, so a drift in the machine's load lands on
+# one tool more than the other. Alternating obs and DuckDB run by run gives a second ratio, the
+# median of the per-round ratios, that such drift cannot tilt.
+python3 - "$work/trace-alternating.json" 11 \
+  "$obs trace stats $data --by service,name -f ndjson -o /dev/null" \
+  "duckdb -c \"$duck_sql\"" <<'PY'
+import json, shlex, statistics, subprocess, sys, time
+out, rounds, cmds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+times = [[] for _ in cmds]
+for _ in range(rounds):
+    for i, c in enumerate(cmds):
+        t = time.perf_counter()
+        subprocess.run(shlex.split(c), stdout=subprocess.DEVNULL, check=True)
+        times[i].append(time.perf_counter() - t)
+json.dump(times, open(out, "w"))
+PY
 
 # The same traces in every tool: obs's trace count against DuckDB's.
 traces_obs=$("$obs" trace list "$data" -f ndjson | wc -l)
@@ -75,6 +92,11 @@ print(f"\n### group spans by trace — {os.path.getsize(data)/1e6:.0f} MB\n")
 print("| command | median s | / duckdb |\n|---|---|---|")
 for cmd, sec in sorted(t.items(), key=lambda kv: kv[1]):
     print(f"| {cmd} | {sec:.3f} | {sec/t['duckdb']:.2f} |")
+obs_t, duck_t = json.load(open(f"{work}/trace-alternating.json"))
+ratios = [o / d for o, d in zip(obs_t, duck_t)]
+print(f"\nalternating obs trace stats / duckdb, {len(ratios)} rounds: median ratio "
+      f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f}; medians "
+      f"{statistics.median(obs_t):.3f} s / {statistics.median(duck_t):.3f} s)")
 show = statistics.median(json.load(open(f"{work}/trace-show.json"))["results"][0]["times"])
 print(f"\nobs trace show <id> on {os.path.getsize(big)/1e9:.2f} GB: {show:.3f} s (median)")
 print(f"\npeak RSS, trace stats: obs {mem_obs/1024:.0f} MiB (mmap: the file's pages count), "
