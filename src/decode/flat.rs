@@ -128,45 +128,60 @@ impl<'a> Scanner<'a> {
     fn object(&mut self, proj: &Projection, slots: &mut CellSlots<'a>) -> Option<()> {
         self.ws();
         self.eat(b'{')?;
-        self.ws();
-        if self.eat(b'}').is_none() {
-            let mut n = 0;
-            loop {
-                self.eat(b'"')?;
-                let slot = match slots.keys.get(n) {
-                    Some((key, slot)) if self.key_is(key) => *slot,
-                    _ => {
-                        let key = self.string()?;
-                        let slot = proj.slot(key);
-                        slots.learn(n, key, slot);
-                        slot
-                    }
-                };
-                n += 1;
-                self.ws();
-                self.eat(b':')?;
-                self.ws();
-                match slot {
-                    // The last of duplicate keys wins, as in serde_json.
-                    Some(slot) => slots.cells[slot] = Some(self.scalar()?),
-                    None => self.skip(1)?,
+        let mut n = 0;
+        self.members(b'}', |s| {
+            s.eat(b'"')?;
+            let slot = match slots.keys.get(n) {
+                Some((key, slot)) if s.key_is(key) => *slot,
+                _ => {
+                    let key = s.string()?;
+                    let slot = proj.slot(key);
+                    slots.learn(n, key, slot);
+                    slot
                 }
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+            };
+            n += 1;
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            match slot {
+                // The last of duplicate keys wins, as in serde_json.
+                Some(slot) => slots.cells[slot] = Some(s.scalar()?),
+                None => s.skip(1)?,
             }
-        }
+            Some(())
+        })?;
         self.ws();
         (self.i == self.b.len()).then_some(())
+    }
+
+    /// The members of an object or array whose opening bracket was just read, up to and past
+    /// `close`: `member` reads one (a key and its value, or an element), and a comma or `close`
+    /// must follow it.
+    fn members(
+        &mut self,
+        close: u8,
+        mut member: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.ws();
+        if self.eat(close).is_some() {
+            return Some(());
+        }
+        loop {
+            member(self)?;
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                c if c == close => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// Passes over a key string (its opening quote read) when it is `key`, a key seen before
@@ -339,52 +354,18 @@ impl<'a> Scanner<'a> {
         match self.peek()? {
             b'{' => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b'}').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.eat(b'"')?;
-                    self.string()?;
-                    self.ws();
-                    self.eat(b':')?;
-                    self.ws();
-                    self.skip(depth + 1)?;
-                    self.ws();
-                    match self.peek()? {
-                        b',' => {
-                            self.i += 1;
-                            self.ws();
-                        }
-                        b'}' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
+                self.members(b'}', |s| {
+                    s.eat(b'"')?;
+                    s.string()?;
+                    s.ws();
+                    s.eat(b':')?;
+                    s.ws();
+                    s.skip(depth + 1)
+                })
             }
             b'[' => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b']').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    self.ws();
-                    match self.peek()? {
-                        b',' => {
-                            self.i += 1;
-                            self.ws();
-                        }
-                        b']' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
+                self.members(b']', |s| s.skip(depth + 1))
             }
             b'"' => {
                 self.i += 1;
