@@ -58,7 +58,7 @@ pub fn decode_cells<'a>(
 
 /// The fast path alone: true when it decoded the line into `slots`; false when the line must
 /// go the serde route (the cells then hold nothing meaningful).
-pub fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> bool {
+fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> bool {
     reset(&mut slots.cells, proj.len());
     let Ok(text) = check_utf8(line) else {
         return false;
@@ -73,6 +73,20 @@ pub fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) ->
 
 /// Deeper nesting than this is left to serde (whose own limit is 128).
 const MAX_DEPTH: u32 = 64;
+
+/// What [`Scanner::number_text`] read of a number.
+struct NumberText {
+    /// Where its text starts.
+    start: usize,
+    negative: bool,
+    /// The digits before the exponent as one integer (wrapped past 19 digits).
+    digits: u64,
+    /// Digits before the point.
+    whole: usize,
+    /// Digits after the point.
+    fraction: usize,
+    exponent: bool,
+}
 
 /// A cursor over one line. Every method returns `None` for "not sure, let serde decide".
 struct Scanner<'a> {
@@ -240,12 +254,35 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number as serde hands it to [`Cell`]: a non-negative integer as `UInt`, a negative one
-    /// as `Int`, anything with a fraction or exponent as `Float`. Digits are read and summed in
-    /// one pass.
+    /// as `Int`, anything with a fraction or exponent as `Float`.
     fn number(&mut self) -> Option<Cell<'a>> {
+        let n = self.number_text()?;
+        if n.exponent || (n.fraction > 0 && n.whole + n.fraction > 15) {
+            return self.float(n.start);
+        }
+        if n.fraction > 0 {
+            // Up to 15 digits, the digits and the power of ten are exact in an f64, so one
+            // division rounds correctly (Clinger's fast path), as a full parse would.
+            let f = n.digits as f64 / POW10[n.fraction];
+            return Some(Cell::Float(if n.negative { -f } else { f }));
+        }
+        // Longer integers may overflow; "-0" is a float to serde_json.
+        if n.whole > if n.negative { 18 } else { 19 } || (n.negative && n.digits == 0) {
+            return None;
+        }
+        Some(if n.negative {
+            Cell::Int(-(n.digits as i64))
+        } else {
+            Cell::UInt(n.digits)
+        })
+    }
+
+    /// Reads a number by JSON's grammar, summing its digits on the way (one pass for
+    /// projected numbers; skipped ones ignore the sum).
+    fn number_text(&mut self) -> Option<NumberText> {
         let start = self.i;
         let negative = self.eat(b'-').is_some();
-        let mut m = match self.peek()? {
+        let mut digits = match self.peek()? {
             b'0' => {
                 self.i += 1;
                 0
@@ -257,37 +294,31 @@ impl<'a> Scanner<'a> {
         let mut fraction = 0;
         if self.eat(b'.').is_some() {
             let at = self.i;
-            m = self.sum_digits(m);
+            digits = self.sum_digits(digits);
             fraction = self.i - at;
             if fraction == 0 {
                 return None;
             }
         }
-        if let Some(b'e' | b'E') = self.peek() {
+        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if exponent {
             self.i += 1;
             if let Some(b'+' | b'-') = self.peek() {
                 self.i += 1;
             }
-            self.some_digits()?;
-            return self.float(start);
-        }
-        if fraction > 0 {
-            // Up to 15 digits, the digits and the power of ten are exact in an f64, so one
-            // division rounds correctly (Clinger's fast path), as a full parse would.
-            if whole + fraction > 15 {
-                return self.float(start);
+            let at = self.i;
+            self.sum_digits(0);
+            if self.i == at {
+                return None;
             }
-            let f = m as f64 / POW10[fraction];
-            return Some(Cell::Float(if negative { -f } else { f }));
         }
-        // Longer integers may overflow; "-0" is a float to serde_json.
-        if whole > if negative { 18 } else { 19 } || (negative && m == 0) {
-            return None;
-        }
-        Some(if negative {
-            Cell::Int(-(m as i64))
-        } else {
-            Cell::UInt(m)
+        Some(NumberText {
+            start,
+            negative,
+            digits,
+            whole,
+            fraction,
+            exponent,
         })
     }
 
@@ -308,42 +339,6 @@ impl<'a> Scanner<'a> {
             self.i += 1;
         }
         m
-    }
-
-    /// Reads a number's text by JSON's grammar; true when it has no fraction or exponent.
-    fn number_syntax(&mut self) -> Option<bool> {
-        let _ = self.eat(b'-');
-        match self.peek()? {
-            b'0' => self.i += 1,
-            b'1'..=b'9' => self.digits(),
-            _ => return None,
-        }
-        let mut integer = true;
-        if self.eat(b'.').is_some() {
-            integer = false;
-            self.some_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            integer = false;
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            self.some_digits()?;
-        }
-        Some(integer)
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    fn some_digits(&mut self) -> Option<()> {
-        let start = self.i;
-        self.digits();
-        (self.i > start).then_some(())
     }
 
     /// Checks and passes over any value, nested `depth` deep.
@@ -374,7 +369,7 @@ impl<'a> Scanner<'a> {
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number_syntax().map(|_| ()),
+            b'-' | b'0'..=b'9' => self.number_text().map(|_| ()),
             _ => None,
         }
     }
