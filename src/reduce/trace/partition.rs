@@ -7,6 +7,8 @@
 //! from every chunk (a few thousand rows) and sorts them there. Every span of a trace lands in
 //! the same partition, so a partition holds whole traces.
 
+use rustc_hash::FxHashMap;
+
 use super::ids::TraceId;
 use super::row::{Row, SHARED};
 
@@ -132,9 +134,10 @@ impl Partitioned {
     pub fn gather(&self, p: usize, out: &mut Vec<Row>, scratch: &mut Gather) {
         let Gather {
             rows,
-            table,
+            ids,
             traces,
             group,
+            by_id,
             order,
         } = scratch;
         rows.clear();
@@ -148,84 +151,73 @@ impl Partitioned {
                 r
             }));
         }
-        // Group rows by trace through a small hash table, then sort each trace's few rows: a
-        // comparison sort of the whole partition was the largest part of grouping.
-        let cap = (rows.len() * 2).next_power_of_two().max(16);
-        table.clear();
-        table.resize(cap, u32::MAX);
+        // Group rows by trace through a hash map, then sort each trace's few rows: a comparison
+        // sort of the whole partition was the largest part of grouping.
+        ids.clear();
         traces.clear();
         group.clear();
         for r in rows.iter() {
-            let mut h = slot_of(r.trace, cap);
-            let g = loop {
-                match table[h] {
-                    u32::MAX => {
-                        table[h] = traces.len() as u32;
-                        traces.push((r.trace, 0));
-                        break traces.len() - 1;
-                    }
-                    g if traces[g as usize].0 == r.trace => break g as usize,
-                    _ => h = (h + 1) & (cap - 1),
-                }
-            };
-            traces[g].1 += 1;
-            group.push(g as u32);
+            let g = *ids.entry(r.trace).or_insert_with(|| {
+                traces.push(Trace {
+                    id: r.trace,
+                    len: 0,
+                    end: 0,
+                });
+                traces.len() as u32 - 1
+            });
+            traces[g as usize].len += 1;
+            group.push(g);
         }
-        // Traces in id order, each trace's rows from where its range starts.
-        order.clear();
-        order.extend(0..traces.len() as u32);
-        order.sort_unstable_by_key(|&g| traces[g as usize].0);
-        let mut at = 0u32;
-        for &g in order.iter() {
-            let n = traces[g as usize].1;
-            traces[g as usize].1 = at;
-            at += n;
+        // Traces in id order; each one's rows placed in input order from where its range
+        // starts, which leaves `end` where it ends.
+        by_id.clear();
+        by_id.extend(0..traces.len() as u32);
+        by_id.sort_unstable_by_key(|&g| traces[g as usize].id);
+        let mut at = 0;
+        for &g in by_id.iter() {
+            traces[g as usize].end = at;
+            at += traces[g as usize].len;
         }
         order.clear();
         order.resize(rows.len(), 0);
         for (i, &g) in group.iter().enumerate() {
-            let next = &mut traces[g as usize].1;
-            order[*next as usize] = i as u32;
-            *next += 1;
+            let t = &mut traces[g as usize];
+            order[t.end as usize] = i as u32;
+            t.end += 1;
         }
-        // `traces[g].1` now ends each trace's range; its start is the previous trace's end.
-        let by_time = |a: &u32, b: &u32| {
-            let (x, y) = (&rows[*a as usize], &rows[*b as usize]);
-            (x.start, x.span, x.flags & SHARED, x.loc).cmp(&(
-                y.start,
-                y.span,
-                y.flags & SHARED,
-                y.loc,
-            ))
+        let key = |&i: &u32| {
+            let r = &rows[i as usize];
+            (r.start, r.span, r.flags & SHARED, r.loc)
         };
-        let mut start = 0usize;
-        while start < order.len() {
-            let end = traces[group[order[start] as usize] as usize].1 as usize;
-            order[start..end].sort_unstable_by(by_time);
-            start = end;
+        for t in traces.iter() {
+            order[(t.end - t.len) as usize..t.end as usize].sort_unstable_by_key(key);
         }
         out.clear();
         out.extend(order.iter().map(|&i| rows[i as usize]));
     }
 }
 
-/// Where `trace` starts probing in a table of `cap` (a power of two) entries. Every trace of a
-/// partition shares the top bits of [`part_of`]'s hash, so this multiplies by another constant.
-fn slot_of(trace: TraceId, cap: usize) -> usize {
-    let folded = (trace as u64) ^ ((trace >> 64) as u64);
-    (folded.wrapping_mul(0xFF51_AFD7_ED55_8CCD) >> (64 - cap.trailing_zeros())) as usize
+/// A trace met in a partition by [`Partitioned::gather`].
+#[derive(Debug)]
+struct Trace {
+    id: TraceId,
+    /// Its rows.
+    len: u32,
+    /// Where its rows end in the partition, once placed.
+    end: u32,
 }
 
 /// Scratch space of [`Partitioned::gather`], reused from partition to partition.
 #[derive(Debug, Default)]
 pub struct Gather {
     rows: Vec<Row>,
-    /// Open-addressed: trace → index in `traces` (`u32::MAX`: empty).
-    table: Vec<u32>,
-    /// Each trace met, with its row count, then where its range starts, then ends.
-    traces: Vec<(TraceId, u32)>,
+    /// Trace → index in `traces`.
+    ids: FxHashMap<TraceId, u32>,
+    traces: Vec<Trace>,
     /// Each row's index in `traces`.
     group: Vec<u32>,
+    /// Indices in `traces`, by trace id.
+    by_id: Vec<u32>,
     /// Row indices, trace by trace.
     order: Vec<u32>,
 }
