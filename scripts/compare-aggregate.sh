@@ -5,8 +5,10 @@
 #
 #   scripts/compare-aggregate.sh [LINES]        default 1500000 lines (about 1.1 GB)
 #
-# Installs what is missing: hyperfine from Debian's packages (needs root), duckdb and polars from
-# PyPI. Data and results go to $OBS_BENCH_DIR (default: a folder under ${TMPDIR:-/tmp}).
+# Installs what is missing: hyperfine from Debian's packages (needs root), the DuckDB command line
+# (duckdb-cli, run as its native binary: see duckdb-native.sh) and polars from PyPI. Polars runs
+# from Python, so its times include the interpreter's start-up and `import polars`. Data and
+# results go to $OBS_BENCH_DIR (default: a folder under ${TMPDIR:-/tmp}).
 set -euo pipefail
 
 lines=${1:-1500000}
@@ -16,7 +18,9 @@ mkdir -p "$work"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/obs/target}
 
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
-python3 -c 'import duckdb, polars' 2>/dev/null || python3 -m pip install -q duckdb polars
+python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q polars
+source "$root/scripts/duckdb-native.sh"
+duckdb=$(duckdb_native)
 
 (cd "$root" && cargo build -q --release --bin obs --example gen_logs)
 obs=$CARGO_TARGET_DIR/release/obs
@@ -25,16 +29,9 @@ data=$work/logs-$lines.ndjson
 size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $(nproc) CPUs" >&2
 
-cat >"$work/agg_duck.py" <<PY
-import duckdb, sys
-q = sys.argv[1]
-src = "read_json('$data', format='newline_delimited')"
-if q == "metrics":
-    sql = f"SELECT service, payment_method, count(*), sum(amount), avg(response_time_ms), quantile_cont(response_time_ms, 0.95) FROM {src} GROUP BY ALL"
-else:
-    sql = f"SELECT time_bucket(INTERVAL '5 minutes', \"timestamp\"::TIMESTAMPTZ) AS t, gateway, count(*) FROM {src} WHERE level = 'ERROR' GROUP BY ALL"
-print(len(duckdb.sql(sql).fetchall()))
-PY
+src="read_json('$data', format='newline_delimited')"
+sql_metrics="SELECT service, payment_method, count(*), sum(amount), avg(response_time_ms), quantile_cont(response_time_ms, 0.95) FROM $src GROUP BY ALL"
+sql_errors="SELECT time_bucket(INTERVAL '5 minutes', \"timestamp\"::TIMESTAMPTZ) AS t, gateway, count(*) FROM $src WHERE level = 'ERROR' GROUP BY ALL"
 cat >"$work/agg_polars.py" <<PY
 import polars as pl, sys
 q = sys.argv[1]
@@ -55,19 +52,19 @@ if [ "${OBS_BENCH_JQ:-0}" = 1 ]; then
 fi
 hyperfine --style none --warmup 1 --runs 5 --export-json "$work/agg-metrics.json" \
   -n obs "$obs aggregate $data --by service,payment_method --agg '$metrics' -f ndjson > $work/agg-obs.out" \
-  -n duckdb "python3 $work/agg_duck.py metrics" \
+  -n duckdb "$duckdb -c \"$sql_metrics\"" \
   -n polars "python3 $work/agg_polars.py metrics" "${jq_args[@]}" >/dev/null
 hyperfine --style none --warmup 1 --runs 5 --export-json "$work/agg-errors.json" \
   -n obs "$obs aggregate $data --where 'level=ERROR' --every 5m --by gateway -f ndjson > $work/agg-obs2.out" \
-  -n duckdb "python3 $work/agg_duck.py errors" \
+  -n duckdb "$duckdb -c \"$sql_errors\"" \
   -n polars "python3 $work/agg_polars.py errors" >/dev/null
 
-groups_obs=$(wc -l <"$work/agg-obs.out"); groups_duck=$(python3 "$work/agg_duck.py" metrics)
+groups_obs=$(wc -l <"$work/agg-obs.out"); groups_duck=$("$duckdb" -csv -noheader -c "select count(*) from ($sql_metrics)")
 [ "$groups_obs" = "$groups_duck" ] || { echo "group count mismatch: obs $groups_obs duckdb $groups_duck" >&2; exit 1; }
 
 peak() { { /usr/bin/time -f '%M' "$@" >/dev/null; } 2>&1 | tail -1; }
 mem_obs=$(peak "$obs" aggregate "$data" --no-mmap --by service,payment_method --agg "$metrics" -f ndjson)
-mem_duck=$(peak python3 "$work/agg_duck.py" metrics)
+mem_duck=$(peak "$duckdb" -c "$sql_metrics")
 
 python3 - "$work" "$size" "$mem_obs" "$mem_duck" <<'PY' | tee "$work/aggregate-results.md"
 import json, statistics, sys

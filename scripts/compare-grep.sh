@@ -4,9 +4,10 @@
 #
 #   scripts/compare-grep.sh [LINES]        default 1500000 lines (about 1.1 GB)
 #
-# Installs what is missing: ripgrep, jq and hyperfine from Debian's packages (needs root), DuckDB
-# from PyPI. hl and jaq are used when already on PATH. Data and results go to $OBS_BENCH_DIR
-# (default: a folder under ${TMPDIR:-/tmp}); results also to $OBS_BENCH_DIR/grep-results.md.
+# Installs what is missing: ripgrep, jq and hyperfine from Debian's packages (needs root), the
+# DuckDB command line from PyPI (run as its native binary: see duckdb-native.sh). hl and jaq are
+# used when already on PATH. Data and results go to $OBS_BENCH_DIR (default: a folder under
+# ${TMPDIR:-/tmp}); results also to $OBS_BENCH_DIR/grep-results.md.
 set -euo pipefail
 
 lines=${1:-1500000}
@@ -23,7 +24,8 @@ if ((${#need_apt[@]})); then
   echo "installing ${need_apt[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install -q duckdb
+source "$root/scripts/duckdb-native.sh"
+duckdb=$(duckdb_native)
 
 (cd "$root" && cargo build -q --release --bin obs --example gen_logs)
 obs=$CARGO_TARGET_DIR/release/obs
@@ -35,9 +37,8 @@ fi
 size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $lines lines, $(nproc) CPUs" >&2
 
-duck() { # duck WHERE OUT
-  printf "import duckdb\nduckdb.sql(\"\"\"COPY (SELECT * FROM read_json('%s', format='newline_delimited') WHERE %s) TO '%s' (FORMAT JSON)\"\"\")\n" "$data" "$1" "$2" >"$work/duck-$3.py"
-  echo "python3 $work/duck-$3.py"
+duck() { # duck WHERE OUT: the command that writes DuckDB's matching rows as NDJSON
+  echo "$duckdb -c \"COPY (SELECT * FROM read_json('$data', format='newline_delimited') WHERE $1) TO '$2' (FORMAT JSON)\""
 }
 
 run() { # run NAME RUNS CMD...
@@ -50,7 +51,7 @@ out=$work/out
 sel_args=(
   -n obs "$obs grep 'level=ERROR and service=payment-service' $data -o $out.obs"
   -n rg "rg '\"level\":\"ERROR\".*\"service\":\"payment-service\"' $data > $out.rg"
-  -n duckdb "$(duck "level='ERROR' AND service='payment-service'" "$out.duck" sel)"
+  -n duckdb "$(duck "level='ERROR' AND service='payment-service'" "$out.duck")"
 )
 command -v hl >/dev/null && sel_args+=(-n hl "hl -P --raw -q 'level=error' -q 'service=payment-service' $data > $out.hl")
 command -v jaq >/dev/null && sel_args+=(-n jaq "jaq -c 'select(.level==\"ERROR\" and .service==\"payment-service\")' $data > $out.jaq")
@@ -62,7 +63,7 @@ n_obs=$(wc -l <"$out.obs"); n_rg=$(wc -l <"$out.rg"); n_jq=$(wc -l <"$out.jq")
 # 2. A query that must decode every line (most lines match).
 all_args=(
   -n obs "$obs grep 'amount>100' $data -o $out.obs"
-  -n duckdb "$(duck "amount>100" "$out.duck" all)"
+  -n duckdb "$(duck "amount>100" "$out.duck")"
 )
 command -v jaq >/dev/null && all_args+=(-n jaq "jaq -c 'select(.amount>100)' $data > $out.jaq")
 run decode-all 5 "${all_args[@]}"

@@ -8,9 +8,9 @@
 #       SHOW_TRACES  default 200000 (about 1 GB) for `obs trace show <id>`
 #
 # Installs what is missing: hyperfine from Debian's packages (needs root), the DuckDB command
-# line (duckdb-cli) and polars from PyPI. DuckDB runs as its own binary, so its time has no
-# Python start-up in it; Polars runs from Python, and the script times `import polars` alone so
-# that cost can be told apart. Data and results go to $OBS_BENCH_DIR (default: a folder under
+# line (duckdb-cli) and polars from PyPI. DuckDB's native binary is run directly (see
+# duckdb-native.sh), so its time has no Python start-up in it; Polars runs from Python, and the
+# script times `import polars` alone so that cost can be told apart. Data and results go to $OBS_BENCH_DIR (default: a folder under
 # ${TMPDIR:-/tmp}).
 set -euo pipefail
 
@@ -22,7 +22,8 @@ mkdir -p "$work"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/obs/target}
 
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
-command -v duckdb >/dev/null || python3 -m pip install -q duckdb-cli
+source "$root/scripts/duckdb-native.sh"
+duckdb=$(duckdb_native)
 python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q polars
 
 (cd "$root" && cargo build -q --release --bin obs --example gen_spans)
@@ -47,7 +48,7 @@ PY
 hyperfine --style none --warmup 1 --runs 7 --export-json "$work/trace-stats.json" \
   -n "obs trace stats" "$obs trace stats $data --by service,name -f ndjson -o /dev/null" \
   -n "obs trace list" "$obs trace list $data --where 'duration>2s or error' -f ndjson -o /dev/null" \
-  -n duckdb "duckdb -c \"$duck_sql\" >/dev/null" \
+  -n duckdb "$duckdb -c \"$duck_sql\" >/dev/null" \
   -n polars "python3 $work/trace_polars.py" \
   -n "python3 -c 'import polars'" "python3 -c 'import polars'" >/dev/null
 
@@ -56,7 +57,7 @@ hyperfine --style none --warmup 1 --runs 7 --export-json "$work/trace-stats.json
 # median of the per-round ratios, that such drift cannot tilt.
 python3 - "$work/trace-alternating.json" 11 \
   "$obs trace stats $data --by service,name -f ndjson -o /dev/null" \
-  "duckdb -c \"$duck_sql\"" <<'PY'
+  "$duckdb -c \"$duck_sql\"" <<'PY'
 import json, shlex, statistics, subprocess, sys, time
 out, rounds, cmds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 times = [[] for _ in cmds]
@@ -70,7 +71,7 @@ PY
 
 # The same traces in every tool: obs's trace count against DuckDB's.
 traces_obs=$("$obs" trace list "$data" -f ndjson | wc -l)
-traces_duck=$(duckdb -csv -noheader -c "select count(distinct trace_id) from read_json('$data', format='newline_delimited')")
+traces_duck=$("$duckdb" -csv -noheader -c "select count(distinct trace_id) from read_json('$data', format='newline_delimited')")
 [ "$traces_obs" = "$traces_duck" ] || { echo "trace count mismatch: obs $traces_obs duckdb $traces_duck" >&2; exit 1; }
 
 # A trace in the middle of the big file, for `show`.
@@ -81,7 +82,7 @@ hyperfine --style none --warmup 1 --runs 7 --export-json "$work/trace-show.json"
 peak() { { /usr/bin/time -f '%M' "$@" >/dev/null; } 2>&1 | tail -1; }
 mem_obs=$(peak "$obs" trace stats "$data" -f ndjson)
 mem_obs_nommap=$(peak "$obs" trace stats "$data" -f ndjson --no-mmap)
-mem_duck=$(peak duckdb -c "$duck_sql")
+mem_duck=$(peak "$duckdb" -c "$duck_sql")
 
 python3 - "$work" "$data" "$big" "$mem_obs" "$mem_obs_nommap" "$mem_duck" <<'PY' | tee "$work/trace-results.md"
 import json, os, statistics, sys
