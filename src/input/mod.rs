@@ -6,6 +6,7 @@
 //! that parallel workers' results can be put back in that order. This layer knows nothing of JSON.
 
 mod mmap;
+pub mod prefetch;
 mod resolve;
 mod stream;
 

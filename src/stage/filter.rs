@@ -11,6 +11,7 @@ use regex::bytes::RegexSet;
 use crate::decode::json::Projection;
 use crate::expr::prefilter::Prefilter;
 use crate::expr::Expr;
+use crate::input::prefetch::Prefetch;
 use crate::input::Chunk;
 use crate::output::{Render, Rendered};
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
@@ -251,10 +252,13 @@ fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: &[u8], reason: Stri
 }
 
 /// Calls `f` with the number and byte range of each line of `bytes` (a last line without `\n`
-/// included); returns how many there were, as [`count_lines`] counts them.
+/// included); returns how many there were, as [`count_lines`] counts them. The bytes of the
+/// next few lines are prefetched while `f` works on one.
 fn each_line(bytes: &[u8], mut f: impl FnMut(u64, std::ops::Range<usize>)) -> u64 {
     let (mut start, mut line) = (0, 0);
+    let mut ahead = Prefetch::new(bytes);
     for end in memchr::memchr_iter(b'\n', bytes) {
+        ahead.reach(end);
         f(line, start..end);
         (start, line) = (end + 1, line + 1);
     }
