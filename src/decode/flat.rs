@@ -453,6 +453,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_line_keeps_nothing_of_the_one_before() {
+        // Each line lacks a key the one before it had; the first goes the serde route.
+        let lines: [&[u8]; 4] = [
+            br#"{"a":"esc\"aped","n":1}"#,
+            br#"{"n":2,"bb":"x"}"#,
+            br#"{"n":3}"#,
+            br#"{}"#,
+        ];
+        let mut slots = CellSlots::default();
+        for line in lines {
+            agrees(line, &mut slots);
+        }
+    }
+
     /// Valid lines: flat and nested, with every kind of scalar, escapes included.
     fn line() -> impl Strategy<Value = String> {
         let atom = prop_oneof![
