@@ -11,7 +11,8 @@ use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
-use crate::decode::json::{decode_full, decode_projected, DecodeError, Projection};
+use crate::decode::flat::{decode_values, CellSlots};
+use crate::decode::json::{decode_full, DecodeError, Projection};
 pub use path::FieldPath;
 
 /// One input line and its lazily decoded fields.
@@ -31,16 +32,17 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     /// Decodes the projected fields of `raw`; fails when the line is not one JSON object.
-    pub fn decode(
+    /// `cells` is the decoder's scratch, kept from line to line of a chunk.
+    pub fn decode<'c: 'a>(
         line: u64,
         span: std::ops::Range<usize>,
-        raw: &'a [u8],
-        json: &'a [u8],
+        (raw, json): (&'c [u8], &'c [u8]),
         proj: &'a Projection,
+        cells: &mut CellSlots<'c>,
         slots: Vec<Option<Value>>,
     ) -> Result<Record<'a>, (DecodeError, Vec<Option<Value>>)> {
         let mut slots = slots;
-        match decode_projected(json, proj, &mut slots) {
+        match decode_values(json, proj, cells, &mut slots) {
             Ok(()) => Ok(Record {
                 line,
                 span,

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use regex::bytes::RegexSet;
 
+use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
 use crate::expr::prefilter::Prefilter;
 use crate::expr::Expr;
@@ -159,6 +160,7 @@ impl Filter {
                 rejects: Vec::new(),
             },
             slots: Vec::new(),
+            cells: CellSlots::default(),
         };
         match &self.prefilter {
             Some(pf) => {
@@ -185,10 +187,10 @@ impl Filter {
         st.out
     }
 
-    fn line(
+    fn line<'c>(
         &self,
-        st: &mut State,
-        chunk: &Chunk,
+        st: &mut State<'c>,
+        chunk: &'c Chunk,
         line: u64,
         span: std::ops::Range<usize>,
         on_match: &mut OnMatch,
@@ -208,7 +210,7 @@ impl Filter {
         }
         c.decoded += 1;
         let slots = std::mem::take(&mut st.slots);
-        let rec = match Record::decode(line, span, raw, json, &self.proj, slots) {
+        let rec = match Record::decode(line, span, (raw, json), &self.proj, &mut st.cells, slots) {
             Ok(rec) => rec,
             Err((e, slots)) => {
                 st.slots = slots;
@@ -309,7 +311,8 @@ pub fn scan_lines<'c>(
     out
 }
 
-struct State {
+struct State<'c> {
     out: Scanned,
     slots: Vec<Option<serde_json::Value>>,
+    cells: CellSlots<'c>,
 }

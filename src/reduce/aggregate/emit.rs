@@ -11,6 +11,7 @@ use super::every;
 use super::frame;
 use super::plan::Plan;
 use super::result::Table;
+use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
 use crate::expr::Expr;
 use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
@@ -148,8 +149,16 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
     let mut rendered = Rendered::default();
     for i in 0..table.rows.len() {
         let line = serde_json::to_vec(&table.object(i))?;
-        let rec = Record::decode(i as u64, 0..line.len(), &line, &line, &proj, Vec::new())
-            .map_err(|(e, _)| anyhow::anyhow!("internal error: {e}"))?;
+        let mut cells = CellSlots::default();
+        let rec = Record::decode(
+            i as u64,
+            0..line.len(),
+            (&line, &line),
+            &proj,
+            &mut cells,
+            Vec::new(),
+        )
+        .map_err(|(e, _)| anyhow::anyhow!("internal error: {e}"))?;
         if let Err(reason) = render.render(&rec, &mut rendered) {
             eprintln!("obs: group {} not written: {reason}", i + 1);
         }
