@@ -536,6 +536,16 @@ mod tests {
         prop::sample::select(b"\"\\{}[],:-.0e+ \t\x01\xffntfx".to_vec())
     }
 
+    /// `line` with the byte `at` replaced by `byte`: a near miss.
+    fn mutated(line: &str, at: prop::sample::Index, byte: u8) -> Vec<u8> {
+        let mut bad = line.as_bytes().to_vec();
+        if !bad.is_empty() {
+            let i = at.index(bad.len());
+            bad[i] = byte;
+        }
+        bad
+    }
+
     proptest! {
         #[test]
         fn values_agree_with_serde(
@@ -543,11 +553,7 @@ mod tests {
             at in any::<prop::sample::Index>(),
             byte in mutation(),
         ) {
-            let mut bad = line.clone().into_bytes();
-            if !bad.is_empty() {
-                let i = at.index(bad.len());
-                bad[i] = byte;
-            }
+            let bad = mutated(&line, at, byte);
             let lines = [line.as_bytes(), &bad, line.as_bytes(), b"{}"];
             let (mut cells, mut got) = (CellSlots::default(), Vec::new());
             for l in lines {
@@ -567,11 +573,7 @@ mod tests {
         ) {
             // Near misses: every prefix of a line, and the line with one byte changed, read
             // after the line itself so that the remembered key order is put to the test.
-            let mut bad = line.clone().into_bytes();
-            if !bad.is_empty() {
-                let i = at.index(bad.len());
-                bad[i] = byte;
-            }
+            let bad = mutated(&line, at, byte);
             let mut slots = CellSlots::default();
             agrees(line.as_bytes(), &mut slots);
             agrees(&line.as_bytes()[..cut.index(line.len() + 1)], &mut slots);
