@@ -64,14 +64,18 @@ impl<'a> Record<'a> {
     /// Value at `path`, from the projected fields when they cover it, otherwise from the full
     /// object.
     pub fn get(&self, path: &FieldPath) -> Option<&Value> {
-        if path
-            .top_level_keys()
-            .iter()
-            .all(|k| self.proj.slot(k).is_some())
-        {
-            path.resolve(&|k| self.proj.slot(k).and_then(|i| self.slots[i].as_ref()))
-        } else {
-            path.resolve_in(self.full().ok()?)
+        match path.top_level_keys() {
+            // The usual path, of one top-level key: one lookup, where checking that the key is
+            // projected and then walking took two (per line and per field read, that showed
+            // in `aggregate`'s profile).
+            [key] => match self.proj.slot(key) {
+                Some(i) => path.resolve(&|_| self.slots[i].as_ref()),
+                None => path.resolve_in(self.full().ok()?),
+            },
+            keys if keys.iter().all(|k| self.proj.slot(k).is_some()) => {
+                path.resolve(&|k| self.proj.slot(k).and_then(|i| self.slots[i].as_ref()))
+            }
+            _ => path.resolve_in(self.full().ok()?),
         }
     }
 
