@@ -10,8 +10,8 @@
 # Installs what is missing: hyperfine from Debian's packages (needs root), the DuckDB command
 # line (duckdb-cli) and polars from PyPI. DuckDB's native binary is run directly (see
 # duckdb-native.sh), so its time has no Python start-up in it; Polars runs from Python, and the
-# script times `import polars` alone so that cost can be told apart. Data and results go to $OBS_BENCH_DIR (default: a folder under
-# ${TMPDIR:-/tmp}).
+# script times `import polars` alone so that cost can be told apart. Data and results go to
+# $OBS_BENCH_DIR (default: a folder under ${TMPDIR:-/tmp}).
 set -euo pipefail
 
 traces=${1:-60000}

@@ -73,10 +73,8 @@ pub fn decode_values<'a>(
     if !scan(line, proj, cells) {
         return decode_projected(line, proj, values);
     }
-    reset(values, proj.len());
-    for (v, c) in values.iter_mut().zip(&cells.cells) {
-        *v = c.as_ref().map(Cell::to_value);
-    }
+    values.clear();
+    values.extend(cells.cells.iter().map(|c| c.as_ref().map(Cell::to_value)));
     Ok(())
 }
 
@@ -157,6 +155,14 @@ impl<'a> Scanner<'a> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
+    /// The `:` after a member's key, with any white space around it.
+    fn colon(&mut self) -> Option<()> {
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Some(())
+    }
+
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i + word.len();
         (self.b.get(self.i..end)? == word).then(|| self.i = end)
@@ -179,9 +185,7 @@ impl<'a> Scanner<'a> {
                 }
             };
             n += 1;
-            s.ws();
-            s.eat(b':')?;
-            s.ws();
+            s.colon()?;
             match slot {
                 // The last of duplicate keys wins, as in serde_json.
                 Some(slot) => slots.cells[slot] = Some(s.scalar()?),
@@ -376,9 +380,7 @@ impl<'a> Scanner<'a> {
                 self.members(b'}', |s| {
                     s.eat(b'"')?;
                     s.string()?;
-                    s.ws();
-                    s.eat(b':')?;
-                    s.ws();
+                    s.colon()?;
                     s.skip(depth + 1)
                 })
             }
