@@ -122,6 +122,40 @@ const POW10: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
+/// Powers of ten up to eight digits' worth.
+const POW10_INT: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first
+/// that is not, and the number they spell.
+fn leading_digits(w: u64) -> (usize, u64) {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    // A byte is a digit when its high nibble is 3 and its low nibble at most 9 (adding 6 to
+    // the low nibble alone never carries into the next byte).
+    let not_digit =
+        ((w & HIGH_NIBBLES) ^ (ONES * 0x30)) | (((w & !HIGH_NIBBLES) + ONES * 6) & HIGH_NIBBLES);
+    let n = (not_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return (0, 0);
+    }
+    // The digits' values, moved up so the missing ones read as leading zeros.
+    let v = (w & !HIGH_NIBBLES) << (64 - 8 * n as u32);
+    // Pair digits into bytes, bytes into halves, halves into the word, most significant first.
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
+    (n, v)
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -362,6 +396,17 @@ impl<'a> Scanner<'a> {
 
     /// Reads digits, adding them to `m` (which wraps past 19 digits, where it is not used).
     fn sum_digits(&mut self, mut m: u64) -> u64 {
+        // Eight bytes at a time: a digit loop's exit mispredicted once per number, and log
+        // numbers (epoch milliseconds, amounts) run to many digits.
+        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let (n, value) = leading_digits(w);
+            m = m.wrapping_mul(POW10_INT[n]).wrapping_add(value);
+            self.i += n;
+            if n < 8 {
+                return m;
+            }
+        }
         while let Some(&d @ b'0'..=b'9') = self.b.get(self.i) {
             m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
             self.i += 1;
@@ -549,6 +594,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn digits_are_read_eight_at_a_time(
+            bytes in prop::collection::vec(
+                prop_oneof![4 => b'0'..=b'9', 1 => any::<u8>()],
+                8,
+            )
+        ) {
+            let w = u64::from_le_bytes(bytes.as_slice().try_into().expect("8 bytes"));
+            let n = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let value = bytes[..n].iter().fold(0, |m, &d| m * 10 + u64::from(d - b'0'));
+            prop_assert_eq!(leading_digits(w), (n, value));
+        }
+
         #[test]
         fn values_agree_with_serde(
             line in line(),
