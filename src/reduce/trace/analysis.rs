@@ -226,8 +226,9 @@ struct Groups {
     dense: Vec<u32>,
     index: FxHashMap<GroupKey, u32>,
     groups: Vec<(GroupKey, OpStats)>,
-    /// Groups seen in the current trace (scratch).
-    seen: Vec<u32>,
+    /// The trace each group was last seen in (traces numbered from 1 per worker), so that a
+    /// group counts each trace once without collecting and sorting a trace's groups.
+    last: Vec<usize>,
 }
 
 impl Groups {
@@ -261,6 +262,7 @@ impl Groups {
         };
         if slot == next {
             self.groups.push((key, OpStats::default()));
+            self.last.push(0);
         }
         slot
     }
@@ -318,10 +320,12 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
                     let rs = &rows[range];
                     links.link(rs);
                     traces += 1;
-                    acc.seen.clear();
                     for (k, r) in rs.iter().enumerate() {
                         let slot = acc.slot(key_of(r));
-                        acc.seen.push(slot);
+                        if acc.last[slot as usize] != traces {
+                            acc.last[slot as usize] = traces;
+                            acc.groups[slot as usize].1.traces += 1;
+                        }
                         let kids = links.children[k].iter().map(|&c| {
                             let c = &rs[c as usize];
                             (c.start, c.end)
@@ -331,13 +335,6 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
                         e.errors += u64::from(r.is_error());
                         e.self_time += tree::self_time(r.start, r.end, kids);
                     }
-                    let mut seen = std::mem::take(&mut acc.seen);
-                    seen.sort_unstable();
-                    seen.dedup();
-                    for &slot in &seen {
-                        acc.groups[slot as usize].1.traces += 1;
-                    }
-                    acc.seen = seen;
                 }
                 (acc, links, rows, scratch, traces)
             },
