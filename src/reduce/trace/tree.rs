@@ -150,8 +150,13 @@ impl Tree {
 /// buffers reused from trace to trace (a million spans should not cost a million allocations).
 #[derive(Debug, Default)]
 pub struct Links {
-    by_id: Vec<(SpanId, u32)>,
-    owner: Vec<(SpanId, u32)>,
+    /// Span id → owning row, open addressing ([`Links::slot`]). Sorting the ids and searching
+    /// them, with a mispredicted branch per comparison of random ids, was most of linking.
+    table: Vec<(SpanId, u32)>,
+    /// Ids met more than once in the trace.
+    repeated: Vec<SpanId>,
+    /// Rows of one repeated id (scratch).
+    group: Vec<u32>,
     /// Parent of each row (local index), when found.
     pub parent: Vec<Option<u32>>,
     /// Children of each row, by start time.
@@ -166,36 +171,71 @@ pub struct Links {
     pub findings: Vec<Finding>,
 }
 
+/// An empty place in [`Links::table`].
+const FREE: u32 = u32::MAX;
+/// Marks an id of [`Links::table`] as met more than once.
+const REPEATED: u32 = 1 << 31;
+
 impl Links {
+    /// Where `id` is, or belongs, in the table.
+    fn slot(&self, id: SpanId) -> usize {
+        let mask = self.table.len() - 1;
+        // Fibonacci hashing: the high bits of the product spread any ids, hex or hashed.
+        let mut at = (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
+        loop {
+            let (k, row) = self.table[at];
+            if row == FREE || k == id {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The row owning `id`, if any row has it.
+    fn find(&self, id: SpanId) -> Option<u32> {
+        let (_, row) = self.table[self.slot(id)];
+        (row != FREE).then_some(row & !REPEATED)
+    }
+
     /// Links `rs`, one trace's rows sorted by start time then span id.
     pub fn link(&mut self, rs: &[Row]) {
         let n = rs.len();
-        self.by_id.clear();
-        self.by_id
-            .extend(rs.iter().enumerate().map(|(i, r)| (r.span, i as u32)));
-        self.by_id.sort_unstable();
+        self.table.clear();
+        self.table
+            .resize((2 * n).next_power_of_two().max(8), (0, FREE));
+        self.repeated.clear();
+        // The first row with an id owns it, until duplicates are sorted out below.
+        for (k, r) in rs.iter().enumerate() {
+            let at = self.slot(r.span);
+            let entry = &mut self.table[at];
+            if entry.1 == FREE {
+                *entry = (r.span, k as u32);
+            } else if entry.1 & REPEATED == 0 {
+                entry.1 |= REPEATED;
+                self.repeated.push(r.span);
+            }
+        }
         self.findings.clear();
         self.merged.clear();
         self.merged.resize(n, false);
-        // The first occurrence of an id owns it; a Zipkin shared server half is folded into it.
-        self.owner.clear();
-        let by_id = &self.by_id;
-        let mut i = 0;
-        while i < by_id.len() {
-            let id = by_id[i].0;
-            let mut j = i;
-            while j < by_id.len() && by_id[j].0 == id {
-                j += 1;
-            }
-            let group = &by_id[i..j];
-            let first = group
+        // Repeated ids, rare, in id order (the order of their findings): the first row that is
+        // not a Zipkin shared half owns the id; shared halves and client/server twins fold
+        // into it; any other row is a duplicate.
+        self.repeated.sort_unstable();
+        for i in 0..self.repeated.len() {
+            let id = self.repeated[i];
+            self.group.clear();
+            self.group
+                .extend((0..n as u32).filter(|&k| rs[k as usize].span == id));
+            let first = *self
+                .group
                 .iter()
-                .find(|(_, k)| rs[*k as usize].flags & SHARED == 0)
-                .unwrap_or(&group[0])
-                .1;
-            self.owner.push((id, first));
+                .find(|&&k| rs[k as usize].flags & SHARED == 0)
+                .unwrap_or(&self.group[0]);
+            let at = self.slot(id);
+            self.table[at].1 = first;
             let mut extra = 0;
-            for &(_, k) in group {
+            for &k in &self.group {
                 if k == first {
                     continue;
                 }
@@ -213,15 +253,7 @@ impl Links {
                     count: extra + 1,
                 });
             }
-            i = j;
         }
-        let owner = &self.owner;
-        let find = |id: SpanId| {
-            owner
-                .binary_search_by_key(&id, |o| o.0)
-                .ok()
-                .map(|p| owner[p].1)
-        };
         self.parent.clear();
         self.parent.resize(n, None);
         self.roots.clear();
@@ -234,7 +266,7 @@ impl Links {
                 self.roots.push(k as u32);
                 continue;
             }
-            match find(r.parent) {
+            match self.find(r.parent) {
                 Some(p) if p as usize != k => self.parent[k] = Some(p),
                 _ => {
                     self.orphans.push(k as u32);
