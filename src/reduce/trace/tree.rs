@@ -191,10 +191,10 @@ impl Links {
         }
     }
 
-    /// The row owning `id`, if any row has it.
+    /// The row owning `id`, if any row has it (once repeated ids have their owners).
     fn find(&self, id: SpanId) -> Option<u32> {
         let (_, row) = self.table[self.slot(id)];
-        (row != FREE).then_some(row & !REPEATED)
+        (row != FREE).then_some(row)
     }
 
     /// Links `rs`, one trace's rows sorted by start time then span id.
@@ -232,6 +232,7 @@ impl Links {
                 .iter()
                 .find(|&&k| rs[k as usize].flags & SHARED == 0)
                 .unwrap_or(&self.group[0]);
+            // The owner replaces the mark.
             let at = self.slot(id);
             self.table[at].1 = first;
             let mut extra = 0;
@@ -457,5 +458,93 @@ mod tests {
             100 - 30 - 10
         );
         assert_eq!(self_time(0, 100, std::iter::empty()), 100);
+    }
+
+    /// Linking by the definition, in quadratic time: the first row with an id that is not a
+    /// shared half owns it; shared halves and client/server twins of the owner fold into it;
+    /// other rows with the id are duplicates, reported in id order.
+    fn link_by_definition(rs: &[Row]) -> (Vec<Option<u32>>, Vec<bool>, Vec<u32>, Vec<Finding>) {
+        let n = rs.len();
+        let owner = |id: SpanId| {
+            let mut with = (0..n).filter(|&k| rs[k].span == id);
+            let all: Vec<usize> = with.by_ref().collect();
+            all.iter()
+                .copied()
+                .find(|&k| rs[k].flags & SHARED == 0)
+                .or(all.first().copied())
+        };
+        let merged: Vec<bool> = (0..n)
+            .map(|k| {
+                let o = owner(rs[k].span).expect("own id");
+                o != k && (rs[k].flags & SHARED != 0 || is_rpc_pair(&rs[o], &rs[k]))
+            })
+            .collect();
+        let mut ids: Vec<SpanId> = rs.iter().map(|r| r.span).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut findings = Vec::new();
+        for id in ids {
+            let o = owner(id).expect("present");
+            let extra = (0..n)
+                .filter(|&k| rs[k].span == id && k != o && !merged[k])
+                .count();
+            if extra > 0 {
+                findings.push(Finding::Duplicate {
+                    span: id,
+                    count: extra + 1,
+                });
+            }
+        }
+        let mut parent = vec![None; n];
+        let mut orphans = Vec::new();
+        for k in (0..n).filter(|&k| !merged[k] && rs[k].parent != 0) {
+            match owner(rs[k].parent) {
+                Some(p) if p != k => parent[k] = Some(p as u32),
+                _ => {
+                    orphans.push(k as u32);
+                    findings.push(Finding::Orphan {
+                        span: rs[k].span,
+                        parent: rs[k].parent,
+                    });
+                }
+            }
+        }
+        (parent, merged, orphans, findings)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn links_agree_with_the_definition(
+            spans in proptest::collection::vec(
+                (1u64..12, 0u64..14, proptest::bool::weighted(0.2), 0u8..6),
+                1..40,
+            )
+        ) {
+            // Few ids, so that repeats, shared halves, twins, orphans and self-parents are
+            // common; wide ones too, so that the table's probing is exercised.
+            let rs: Vec<Row> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, &(span, parent, shared, kind))| {
+                    let wide = |x: u64| if i % 2 == 0 { x } else { x.wrapping_mul(0x1000_0000_0001) };
+                    let mut r = row(wide(span), if parent < 2 { 0 } else { wide(parent) }, i as i64, 100);
+                    r.flags = if shared { SHARED } else { 0 };
+                    r.kind = kind;
+                    r
+                })
+                .collect();
+            let mut links = Links::default();
+            links.link(&rs);
+            let (parent, merged, orphans, findings) = link_by_definition(&rs);
+            proptest::prop_assert_eq!(&links.parent, &parent);
+            proptest::prop_assert_eq!(&links.merged, &merged);
+            proptest::prop_assert_eq!(&links.orphans, &orphans);
+            let got: Vec<&Finding> = links
+                .findings
+                .iter()
+                .filter(|f| matches!(f, Finding::Duplicate { .. } | Finding::Orphan { .. }))
+                .collect();
+            proptest::prop_assert_eq!(got, findings.iter().collect::<Vec<_>>());
+        }
     }
 }
