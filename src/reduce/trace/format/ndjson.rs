@@ -141,14 +141,15 @@ struct Core {
     kind: Kind,
 }
 
-/// The value of each role in one span line, in [`Role`] order (borrowed: building this per line
-/// by copying cells showed in profiles).
-type RoleCells<'c, 'a> = [Option<&'c Cell<'a>>; ROLES.len()];
-
-/// Reads the core of a span from its role values; one definition for the first pass (cells
-/// borrowed from the line) and for read-back (a decoded object).
-fn core(v: &RoleCells, tz: Tz, names: &mut IdNames) -> Result<Core, String> {
-    let get = |role: Role| v[role as usize];
+/// Reads the core of a span from its role values, which `get` finds (borrowed, and only for the
+/// roles read: building an array of every role per line, or copying cells, showed in
+/// profiles); one definition for the first pass (cells borrowed from the line) and for
+/// read-back (a decoded object).
+fn core<'c, 'a: 'c>(
+    get: impl Fn(Role) -> Option<&'c Cell<'a>>,
+    tz: Tz,
+    names: &mut IdNames,
+) -> Result<Core, String> {
     let tp = get(Role::Traceparent).and_then(|t| ids::traceparent(&t.text()));
     let trace = match get(Role::TraceId).and_then(|t| trace_id(&t.text(), names)) {
         Some(t) => t,
@@ -285,13 +286,12 @@ impl<'f> RowDecoder<'f> {
         } else {
             Vec::new()
         };
-        let roles: RoleCells = std::array::from_fn(|r| match self.slots[r] {
+        let get = |role: Role| match self.slots[role as usize] {
             Slot::Key(i) => cells[i].as_ref(),
-            Slot::Path => resolved[r].as_ref(),
+            Slot::Path => resolved[role as usize].as_ref(),
             Slot::Unused => None,
-        });
-        let c = core(&roles, self.tz, names.ids)?;
-        let get = |role: Role| roles[role as usize];
+        };
+        let c = core(get, self.tz, names.ids)?;
         let mut flags = if c.status == Status::Error || c.error {
             ERROR
         } else {
@@ -330,8 +330,7 @@ pub fn span(
 ) -> Result<Span, String> {
     let get = |role: Role| f.path(role).resolve_in(obj);
     let cells: [Option<Cell>; ROLES.len()] = std::array::from_fn(|r| get(ROLES[r].0).map(Cell::of));
-    let roles: RoleCells = std::array::from_fn(|r| cells[r].as_ref());
-    let c = core(&roles, tz, names)?;
+    let c = core(|role| cells[role as usize].as_ref(), tz, names)?;
     let text = |role: Role| {
         get(role)
             .map(|v| value_text(v).into_owned())
