@@ -153,10 +153,8 @@ pub struct Links {
     /// Span id → owning row, open addressing ([`Links::slot`]). Sorting the ids and searching
     /// them, with a mispredicted branch per comparison of random ids, was most of linking.
     table: Vec<(SpanId, u32)>,
-    /// Ids met more than once in the trace.
-    repeated: Vec<SpanId>,
-    /// Rows of one repeated id (scratch).
-    group: Vec<u32>,
+    /// The rows whose id is met more than once, with that id (scratch).
+    repeats: Vec<(SpanId, u32)>,
     /// Parent of each row (local index), when found.
     pub parent: Vec<Option<u32>>,
     /// Children of each row, by start time.
@@ -197,46 +195,30 @@ impl Links {
         (row != FREE).then_some(row)
     }
 
-    /// Links `rs`, one trace's rows sorted by start time then span id.
-    pub fn link(&mut self, rs: &[Row]) {
-        let n = rs.len();
-        self.table.clear();
-        self.table
-            .resize((2 * n).next_power_of_two().max(8), (0, FREE));
-        self.repeated.clear();
-        // The first row with an id owns it, until duplicates are sorted out below.
+    /// Gives each id met more than once (rare) its owner: the first row that is not a Zipkin
+    /// shared half. Shared halves and client/server twins fold into it; any other row is a
+    /// duplicate, reported in id order. Sorting only these rows keeps a trace made of repeats
+    /// at n log n.
+    fn resolve_repeats(&mut self, rs: &[Row]) {
+        self.repeats.clear();
         for (k, r) in rs.iter().enumerate() {
-            let at = self.slot(r.span);
-            let entry = &mut self.table[at];
-            if entry.1 == FREE {
-                *entry = (r.span, k as u32);
-            } else if entry.1 & REPEATED == 0 {
-                entry.1 |= REPEATED;
-                self.repeated.push(r.span);
+            if self.table[self.slot(r.span)].1 & REPEATED != 0 {
+                self.repeats.push((r.span, k as u32));
             }
         }
-        self.findings.clear();
-        self.merged.clear();
-        self.merged.resize(n, false);
-        // Repeated ids, rare, in id order (the order of their findings): the first row that is
-        // not a Zipkin shared half owns the id; shared halves and client/server twins fold
-        // into it; any other row is a duplicate.
-        self.repeated.sort_unstable();
-        for i in 0..self.repeated.len() {
-            let id = self.repeated[i];
-            self.group.clear();
-            self.group
-                .extend((0..n as u32).filter(|&k| rs[k as usize].span == id));
-            let first = *self
-                .group
+        self.repeats.sort_unstable();
+        for group in self.repeats.chunk_by(|a, b| a.0 == b.0) {
+            let id = group[0].0;
+            let first = group
                 .iter()
-                .find(|&&k| rs[k as usize].flags & SHARED == 0)
-                .unwrap_or(&self.group[0]);
-            // The owner replaces the mark.
+                .find(|(_, k)| rs[*k as usize].flags & SHARED == 0)
+                .unwrap_or(&group[0])
+                .1;
+            // The owner replaces the mark, now that every repeated row is collected.
             let at = self.slot(id);
             self.table[at].1 = first;
             let mut extra = 0;
-            for &k in &self.group {
+            for &(_, k) in group {
                 if k == first {
                     continue;
                 }
@@ -254,6 +236,32 @@ impl Links {
                     count: extra + 1,
                 });
             }
+        }
+    }
+
+    /// Links `rs`, one trace's rows sorted by start time then span id.
+    pub fn link(&mut self, rs: &[Row]) {
+        let n = rs.len();
+        self.table.clear();
+        self.table
+            .resize((2 * n).next_power_of_two().max(8), (0, FREE));
+        let mut repeated = false;
+        // The first row with an id owns it, until repeated ids are sorted out below.
+        for (k, r) in rs.iter().enumerate() {
+            let at = self.slot(r.span);
+            let entry = &mut self.table[at];
+            if entry.1 == FREE {
+                *entry = (r.span, k as u32);
+            } else {
+                entry.1 |= REPEATED;
+                repeated = true;
+            }
+        }
+        self.findings.clear();
+        self.merged.clear();
+        self.merged.resize(n, false);
+        if repeated {
+            self.resolve_repeats(rs);
         }
         self.parent.clear();
         self.parent.resize(n, None);
