@@ -459,6 +459,60 @@ mod tests {
     }
 
     #[test]
+    fn a_group_counts_each_trace_once_and_each_span() {
+        use super::super::partition::{Batch, Partitioned};
+        use super::super::row::{Loc, ERROR};
+        // (trace, span, parent, start, end, operation, error)
+        let spans = [
+            (1, 1, 0, 0, 100, 0, false),
+            (1, 2, 1, 10, 40, 0, true),
+            (1, 3, 1, 30, 60, 0, false),
+            (2, 4, 0, 0, 50, 0, false),
+            (2, 5, 4, 5, 15, 1, false),
+        ];
+        let rows: Vec<Row> = spans
+            .iter()
+            .map(|&(trace, span, parent, start, end, name, error)| Row {
+                trace,
+                span,
+                parent,
+                start,
+                end,
+                service: 0,
+                name,
+                flags: if error { ERROR } else { 0 },
+                kind: 0,
+                loc: Loc {
+                    source: 0,
+                    offset: span,
+                    index: 0,
+                },
+            })
+            .collect();
+        let mut all = Spans {
+            rows: Partitioned::new(2),
+            ..Spans::default()
+        };
+        all.services.code("svc");
+        all.ops.code("charge");
+        all.ops.code("lookup");
+        let mut batch = Batch::of(&rows, 2);
+        batch.global(vec![0], vec![0, 1], 0);
+        all.rows.batches.push(batch);
+        let (groups, traces) = stats(&all, &[StatKey::Name]);
+        assert_eq!(traces, 2);
+        let charge = &groups[0];
+        assert_eq!(charge.key, [0]);
+        assert_eq!(
+            (charge.durations.len(), charge.traces, charge.errors),
+            (4, 2, 1)
+        );
+        // Span 1's children cover 10..60 of its 0..100; span 4's child 5..15 of 0..50.
+        assert_eq!(charge.self_time, 50 + 30 + 30 + 40);
+        assert_eq!((groups[1].durations.len(), groups[1].traces), (1, 1));
+    }
+
+    #[test]
     fn quantiles_of_nothing_are_zero() {
         assert_eq!(quantiles(&mut [], [0.5]), [0.0]);
         assert_eq!(quantiles(&mut [7], [0.5, 0.99]), [7.0, 7.0]);
