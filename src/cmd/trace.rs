@@ -647,11 +647,13 @@ fn list(a: ListArgs) -> anyhow::Result<i32> {
         }
     }
     write_rows(&LIST_COLUMNS, &rows, a.out.format, a.out.output.as_ref())?;
-    Ok(if rows.is_empty() {
+    let code = if rows.is_empty() {
         EXIT_NO_MATCH
     } else {
         EXIT_OK
-    })
+    };
+    super::keep_until_exit((rows, selected, l));
+    Ok(code)
 }
 
 /// The byte strings a trace id can appear as in the input: as given without leading zeros,
@@ -1022,6 +1024,7 @@ fn deps(a: DepsArgs) -> anyhow::Result<i32> {
             dest.commit()?;
         }
     }
+    super::keep_until_exit(l);
     Ok(EXIT_OK)
 }
 
@@ -1138,7 +1141,9 @@ fn check(a: CheckArgs) -> anyhow::Result<i32> {
             format!(": {}", summary.join(", "))
         }
     );
-    Ok(if rows.is_empty() { EXIT_OK } else { EXIT_GATE })
+    let code = if rows.is_empty() { EXIT_OK } else { EXIT_GATE };
+    super::keep_until_exit((rows, l));
+    Ok(code)
 }
 
 fn finding_row(t: &Tree, f: &Finding, ids: &IdNames) -> Map<String, Value> {
