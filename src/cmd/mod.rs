@@ -9,7 +9,7 @@ pub mod trace;
 use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line, returning the exit status. Once per process: some commands
-/// leave their largest values to the process exit ([`keep_until_exit`]).
+/// leave their largest values to the process exit (`keep_until_exit`).
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Grep(args) => grep::run(args),
