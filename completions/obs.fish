@@ -40,7 +40,7 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand grep" -l time-field -d 'Field holding the record\'s timestamp [default: timestamp, @timestamp, time, ts]' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l until -d 'Keep records before this time (same forms as --since)' -r
@@ -88,7 +88,7 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-field -d 'Field holding the record\'s timestamp [default: timestamp, @timestamp, time, ts]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep records before this time (same forms as --since)' -r

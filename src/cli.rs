@@ -110,7 +110,8 @@ pub struct ErrorArgs {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Time")]
 pub struct TimeArgs {
-    /// Field holding the record's timestamp [default: timestamp, @timestamp, time, ts].
+    /// Field holding the record's timestamp (by default the first of timestamp, @timestamp, time,
+    /// ts that a record has).
     #[arg(long, value_name = "PATH")]
     pub time_field: Option<String>,
 

@@ -12,7 +12,7 @@ const AHEAD: usize = 1024;
 /// The width of a cache line on the CPUs obs runs on.
 const LINE: usize = 64;
 
-/// A cursor over `bytes` that has asked for everything up to [`AHEAD`] past the last position
+/// A cursor over `bytes` that has asked for everything up to `AHEAD` bytes past the last position
 /// it was told of.
 pub struct Prefetch<'a> {
     bytes: &'a [u8],

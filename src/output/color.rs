@@ -27,7 +27,7 @@ impl ColorChoice {
     }
 }
 
-/// ANSI style prefixes; [`RESET`] ends them.
+/// ANSI style prefixes; [`RESET`](style::RESET) ends them.
 pub mod style {
     /// Red bold, for errors.
     pub const ERROR: &str = "\x1b[1;31m";
