@@ -1077,11 +1077,13 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
         dest.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n")?;
     }
     dest.commit()?;
-    Ok(if selected.is_empty() {
+    let code = if selected.is_empty() {
         EXIT_NO_MATCH
     } else {
         EXIT_OK
-    })
+    };
+    super::keep_until_exit((selected, l));
+    Ok(code)
 }
 
 fn check(a: CheckArgs) -> anyhow::Result<i32> {

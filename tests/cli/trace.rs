@@ -680,3 +680,48 @@ fn span_fields_can_be_renamed_nested_or_flattened() {
         r.stderr
     );
 }
+
+#[test]
+fn spans_sharing_a_line_are_all_read_back() {
+    let sc = Scratch::new();
+    // OTLP lines as the collector writes them: several spans, of several traces, per line.
+    let span = |trace: &str, id: &str, parent: &str, name: &str| {
+        format!(
+            r#"{{"traceId":"{trace}","spanId":"{id}","parentSpanId":"{parent}","name":"{name}","kind":2,"startTimeUnixNano":"1764000000000000000","endTimeUnixNano":"1764000001000000000"}}"#
+        )
+    };
+    let line = |spans: &[String]| {
+        format!(
+            r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"pay"}}}}]}},"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+            spans.join(",")
+        )
+    };
+    let (t1, t2) = (
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "0af7651916cd43dd8448eb211c80319c",
+    );
+    let text = format!(
+        "{}\n{}\n",
+        line(&[
+            span(t1, "00f067aa0ba90201", "", "root"),
+            span(t1, "00f067aa0ba90202", "00f067aa0ba90201", "a"),
+            span(t2, "00f067aa0ba90203", "", "other"),
+        ]),
+        line(&[
+            span(t1, "00f067aa0ba90204", "00f067aa0ba90201", "b"),
+            span(t2, "00f067aa0ba90205", "00f067aa0ba90203", "c"),
+        ]),
+    );
+    sc.file("multi.otlp.ndjson", text);
+    let out = obs(
+        sc.path(),
+        &["trace", "export", "multi.otlp.ndjson", "--to", "spans"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut names: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a", "b", "c", "other", "root"]);
+}
