@@ -1050,26 +1050,36 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
         let trees: Vec<usize> = selected[i..j].iter().map(|s| s.tree).collect();
         let batch = l.read_trees(&trees)?;
         let ids = &l.traces.spans.ids;
-        for spans in &batch {
-            match a.to {
-                ExportFormat::Jaeger => {
-                    let doc = export::jaeger_document(std::slice::from_ref(spans), ids);
-                    if !first {
-                        dest.write_all(b",\n")?;
+        // Each trace's text is made on the workers (building and serialising the documents was
+        // most of an export, on one thread), then written in order.
+        let texts = batch
+            .par_iter()
+            .map(|spans| -> serde_json::Result<Vec<u8>> {
+                let mut buf = Vec::new();
+                match a.to {
+                    ExportFormat::Jaeger => {
+                        let doc = export::jaeger_document(std::slice::from_ref(spans), ids);
+                        serde_json::to_writer(&mut buf, &doc["data"][0])?;
                     }
-                    serde_json::to_writer(&mut dest, &doc["data"][0])?;
-                }
-                ExportFormat::Otlp => {
-                    serde_json::to_writer(&mut dest, &export::otlp_envelope(spans, ids))?;
-                    dest.write_all(b"\n")?;
-                }
-                ExportFormat::Spans => {
-                    for s in spans {
-                        serde_json::to_writer(&mut dest, &export::span_object(s, ids))?;
-                        dest.write_all(b"\n")?;
+                    ExportFormat::Otlp => {
+                        serde_json::to_writer(&mut buf, &export::otlp_envelope(spans, ids))?;
+                        buf.push(b'\n');
+                    }
+                    ExportFormat::Spans => {
+                        for s in spans {
+                            serde_json::to_writer(&mut buf, &export::span_object(s, ids))?;
+                            buf.push(b'\n');
+                        }
                     }
                 }
+                Ok(buf)
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        for text in texts {
+            if a.to == ExportFormat::Jaeger && !first {
+                dest.write_all(b",\n")?;
             }
+            dest.write_all(&text)?;
             first = false;
         }
     }
