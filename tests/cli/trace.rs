@@ -725,3 +725,23 @@ fn spans_sharing_a_line_are_all_read_back() {
     names.sort();
     assert_eq!(names, ["a", "b", "c", "other", "root"]);
 }
+
+#[test]
+fn links_keep_text_ids_through_export() {
+    // Link ids are read only when spans are read back; an id that is not hex must still be
+    // printed as written, not as its hash.
+    let sc = Scratch::new();
+    sc.file(
+        "links.ndjson",
+        r#"{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","name":"pay","service":"api","start_time":1764000000000,"duration_ms":5,"links":[{"trace_id":"batch-run-7","span_id":"step-3"}]}
+"#,
+    );
+    let out = obs(
+        sc.path(),
+        &["trace", "export", "links.ndjson", "--to", "spans"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let link = &json_lines(&out.stdout)[0]["links"][0];
+    assert_eq!(link["trace_id"], "batch-run-7");
+    assert_eq!(link["span_id"], "step-3");
+}
