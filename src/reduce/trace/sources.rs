@@ -122,6 +122,7 @@ impl SpanSources {
                 continue;
             };
             wanted.sort();
+            wanted.dedup();
             // One line's spans, with the non-hex ids they name.
             let decode = |line: &[u8], offset: u64| -> anyhow::Result<(Vec<Span>, IdNames)> {
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -135,15 +136,17 @@ impl SpanSources {
                     .map_err(|e| anyhow::anyhow!("{}: {e}", file.name))?;
                 Ok((spans, names))
             };
-            let mut keep = |offset: u64, (spans, found): (Vec<Span>, IdNames)| {
+            let mut keep = |offset: u64, (mut spans, found): (Vec<Span>, IdNames)| {
                 names.merge(found);
                 // `wanted` is sorted: the line's spans are found by a binary search, where a
                 // scan of every wanted span for every line read made an export of 50,000 spans
                 // a batch take seconds.
                 let from = wanted.partition_point(|l| l.offset < offset);
+                // Each wanted span is moved out of the line's (locations are distinct), not
+                // copied with its attributes and events.
                 for l in wanted[from..].iter().take_while(|l| l.offset == offset) {
-                    if let Some(s) = spans.get(l.index as usize) {
-                        out.insert(*l, s.clone());
+                    if let Some(s) = spans.get_mut(l.index as usize) {
+                        out.insert(*l, std::mem::take(s));
                     }
                 }
             };
