@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use super::cell::Cell;
+use super::hex::{hex_words, Hex};
 use serde_json::Value;
 
 use super::json::{
@@ -32,6 +33,10 @@ pub struct CellSlots<'a> {
     /// place last time, without scanning it for its end or looking it up (that was a fifth of
     /// the scanner's time).
     keys: Vec<(Vec<u8>, Option<usize>)>,
+    /// For slots the projection marks as hex: the string just put in the slot's cell read as
+    /// hex digits, when it is nothing else. Written with the cell by the fast path, cleared
+    /// when a line goes the serde route; read through [`CellSlots::hex`].
+    hex: Vec<Hex>,
 }
 
 impl CellSlots<'_> {
@@ -45,6 +50,15 @@ impl CellSlots<'_> {
         k.extend_from_slice(key.as_bytes());
         *s = slot;
     }
+
+    /// The hex reading of `slot`'s value: `digits` is 0 unless the projection marks the slot
+    /// as hex and the value is a string of 8, 16, 24 or 32 hex digits (and nothing else).
+    pub fn hex(&self, slot: usize) -> Hex {
+        match self.cells.get(slot) {
+            Some(Some(Cell::Str(_))) => self.hex.get(slot).copied().unwrap_or_default(),
+            _ => Hex::default(),
+        }
+    }
 }
 
 /// Decodes `line` into `slots.cells` exactly as [`decode_projected_as`] would, taking the fast
@@ -57,6 +71,7 @@ pub fn decode_cells<'a>(
     if scan(line, proj, slots) {
         return Ok(());
     }
+    slots.hex.fill(Hex::default());
     decode_projected_as(line, proj, &mut slots.cells)
 }
 
@@ -82,6 +97,9 @@ pub fn decode_values<'a>(
 /// go the serde route (the cells then hold nothing meaningful).
 fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> bool {
     reset(&mut slots.cells, proj.len());
+    if slots.hex.len() != proj.len() {
+        slots.hex = vec![Hex::default(); proj.len()];
+    }
     let Ok(text) = check_utf8(line) else {
         return false;
     };
@@ -222,6 +240,11 @@ impl<'a> Scanner<'a> {
             s.colon()?;
             match slot {
                 // The last of duplicate keys wins, as in serde_json.
+                Some(slot) if proj.is_hex(slot) => {
+                    let (cell, hex) = s.hex_or_scalar()?;
+                    slots.cells[slot] = Some(cell);
+                    slots.hex[slot] = hex;
+                }
                 Some(slot) => slots.cells[slot] = Some(s.scalar()?),
                 None => s.skip(1)?,
             }
@@ -275,7 +298,12 @@ impl<'a> Scanner<'a> {
 
     /// The text of a string whose opening quote was just read, up to and past its closing one.
     fn string(&mut self) -> Option<&'a str> {
-        let start = self.i;
+        self.string_from(self.i)
+    }
+
+    /// [`Scanner::string`] for a string that started at `start`, read up to here already and
+    /// plain so far.
+    fn string_from(&mut self, start: usize) -> Option<&'a str> {
         // Eight bytes at a time: strings in logs are mostly long plain runs.
         while let Some(chunk) = self.b.get(self.i..self.i + 8) {
             let w = u64::from_le_bytes(chunk.try_into().ok()?);
@@ -298,6 +326,28 @@ impl<'a> Scanner<'a> {
         let s = &self.text[start..self.i];
         self.i += 1;
         Some(s)
+    }
+
+    /// A projected value that is usually a hex id: a string of hex digits is read as a number
+    /// while it is passed over, so the id's text is not read twice.
+    fn hex_or_scalar(&mut self) -> Option<(Cell<'a>, Hex)> {
+        if self.peek()? != b'"' {
+            return Some((self.scalar()?, Hex::default()));
+        }
+        self.i += 1;
+        let start = self.i;
+        // Hex digits are plain string bytes: the string goes on from where they end.
+        let (value, digits) = hex_words(&self.b[start..]);
+        self.i += digits;
+        if digits > 0 && self.peek()? == b'"' {
+            // Between two ASCII quotes: character boundaries.
+            let text = &self.text[start..self.i];
+            self.i += 1;
+            let digits = digits as u8;
+            return Some((Cell::Str(Cow::Borrowed(text)), Hex { value, digits }));
+        }
+        let text = self.string_from(start)?;
+        Some((Cell::Str(Cow::Borrowed(text)), Hex::default()))
     }
 
     /// A projected value: a scalar. Objects and arrays go the serde route.
@@ -451,8 +501,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `trace_id` (slot 2) is marked as holding hex ids.
     fn proj() -> Projection {
-        Projection::new(["a", "bb", "trace_id", "n"].map(String::from))
+        let mut p = Projection::new(["a", "bb", "trace_id", "n"].map(String::from));
+        p.mark_hex(2);
+        p
+    }
+
+    /// What the hex reading of slot 2 must be: the value of a string of 8, 16, 24 or 32 hex
+    /// digits, when the fast path read the line.
+    fn expected_hex(slots: &CellSlots, taken: bool) -> Hex {
+        match &slots.cells[2] {
+            Some(Cell::Str(t))
+                if taken
+                    && matches!(t.len(), 8 | 16 | 24 | 32)
+                    && t.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                Hex {
+                    value: u128::from_str_radix(t, 16).expect("hex"),
+                    digits: t.len() as u8,
+                }
+            }
+            _ => Hex::default(),
+        }
     }
 
     /// What the serde route makes of a line.
@@ -476,6 +547,9 @@ mod tests {
         }
         let got = decode_cells(line, &proj(), slots).map(|()| slots.cells.clone());
         assert_eq!(got, want);
+        if got.is_ok() {
+            assert_eq!(slots.hex(2), expected_hex(slots, taken));
+        }
         taken
     }
 
@@ -525,6 +599,36 @@ mod tests {
     }
 
     #[test]
+    fn hex_ids_are_read_on_the_way() {
+        let lines: [&[u8]; 7] = [
+            br#"{"trace_id":"4bf92f3577b34da6A3CE929D0E0E4736"}"#,
+            br#"{"trace_id":"00f067aa0ba902b7","a":1}"#,
+            br#"{"trace_id":"00f067aa0ba902b"}"#,
+            br#"{"trace_id":"00f067aa0ba902b7 "}"#,
+            br#"{"trace_id":12345678}"#,
+            br#"{"trace_id":"00f067aa\u0030a902b7"}"#,
+            br#"{"trace_id":"4bf92f3577b34da6a3ce929d0e0e47360"}"#,
+        ];
+        let mut slots = CellSlots::default();
+        let read: Vec<(bool, u8)> = lines
+            .iter()
+            .map(|l| (agrees(l, &mut slots), slots.hex(2).digits))
+            .collect();
+        let fast = |digits| (true, digits);
+        let escaped = (false, 0);
+        let want = [
+            fast(32),
+            fast(16),
+            fast(0),
+            fast(0),
+            fast(0),
+            escaped,
+            fast(0),
+        ];
+        assert_eq!(read, want);
+    }
+
+    #[test]
     fn a_line_keeps_nothing_of_the_one_before() {
         // Each line lacks a key the one before it had; the first goes the serde route.
         let lines: [&[u8]; 4] = [
@@ -553,6 +657,8 @@ mod tests {
             // Decimals short enough for the exact division.
             r"-?(0|[1-9][0-9]{0,8})\.[0-9]{1,8}",
             r#""[a-z₹é .:@-]{0,30}""#,
+            // Ids: hex digits, of id widths and near them.
+            r#""[0-9a-fA-F]{0,34}[g ]?""#,
             r#""([a-z₹é ]|\\["\\/bfnrt]|\\u00e9){0,12}""#,
         ];
         let key = "(a|bb|n|x|trace_id)";

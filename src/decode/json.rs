@@ -48,6 +48,9 @@ pub struct Projection {
     /// that is projected, one short comparison; a linear search over the keys was a tenth of
     /// the first pass of `obs trace`.
     table: Vec<u16>,
+    /// Slots whose values are usually hex ids (trace and span ids): the fast path reads their
+    /// digits as it passes over them (see [`super::flat::CellSlots::hex`]).
+    hex: Vec<bool>,
 }
 
 fn signature(key: &[u8]) -> u32 {
@@ -100,6 +103,7 @@ impl Projection {
         }
         self.sigs.push(signature(key.as_bytes()));
         self.keys.push(key);
+        self.hex.push(false);
         // Rebuilt on every add (keys are added once, at set-up), at most a quarter full.
         let len = (self.keys.len() * 4).next_power_of_two().max(16);
         self.table = vec![0; len];
@@ -137,6 +141,16 @@ impl Projection {
     /// Number of projected keys.
     pub fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// Marks `slot` as usually holding a hex id, to be read as a number on the way.
+    pub fn mark_hex(&mut self, slot: usize) {
+        self.hex[slot] = true;
+    }
+
+    /// True when `slot` is marked as holding hex ids.
+    pub fn is_hex(&self, slot: usize) -> bool {
+        self.hex[slot]
     }
 
     /// True when nothing is projected (the line is still validated).

@@ -2,4 +2,5 @@
 
 pub mod cell;
 pub mod flat;
+pub mod hex;
 pub mod json;

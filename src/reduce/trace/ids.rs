@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
+use crate::decode::hex::{hex8, Hex};
+
 /// A trace id: up to 128 bits of hex, or a hash of a non-hex id.
 pub type TraceId = u128;
 /// A span id: up to 64 bits of hex, or a hash of a non-hex id; 0 means "none".
@@ -94,34 +96,6 @@ fn hex64(s: &[u8]) -> Option<u64> {
     (bad & 0xF0 == 0).then_some(acc)
 }
 
-/// The value of exactly eight hex digits (any case), all eight bytes at once in one word.
-fn hex8(s: &[u8]) -> Option<u32> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let w = u64::from_le_bytes(s.try_into().ok()?);
-    if w & HIGH != 0 {
-        return None;
-    }
-    // With every byte below 0x80, adding per byte never carries into the next byte: the high
-    // bit of each sum says whether that byte is at least `lo` (or above `hi`).
-    let at_least = |x: u64, lo: u8| x.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGH;
-    let above = |x: u64, hi: u8| x.wrapping_add(ONES * u64::from(0x7F - hi)) & HIGH;
-    let digit = at_least(w, b'0') & !above(w, b'9');
-    // Setting bit 5 lower-cases letters and leaves digits alone.
-    let lower = w | (ONES * 0x20);
-    let letter = at_least(lower, b'a') & !above(lower, b'f');
-    if digit | letter != HIGH {
-        return None;
-    }
-    // A digit's value is its low nibble; a letter's is its low nibble + 9 (bit 6 marks letters).
-    let nibbles = (w & (ONES * 0x0F)) + ((w >> 6) & ONES) * 9;
-    // The first digit is the lowest byte: pair nibbles into bytes, bytes into halves, halves
-    // into the word, most significant first.
-    let v = (nibbles << 4 | nibbles >> 8) & 0x00FF_00FF_00FF_00FF;
-    let v = (v << 8 | v >> 16) & 0x0000_FFFF_0000_FFFF;
-    Some((v << 16 | v >> 32) as u32)
-}
-
 /// The value of 1 to 32 hex digits (any case), as two 64-bit halves; `None` otherwise.
 fn hex128(s: &[u8]) -> Option<u128> {
     if s.len() <= 16 {
@@ -155,6 +129,27 @@ pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
             Some(h)
         }
     }
+}
+
+/// [`trace_id`] of a string of `hex.digits` hex digits (and nothing else) whose value the
+/// decoder read on the way; `None` when it did not read one, so the text must be read.
+pub fn trace_id_of_hex(hex: Hex, names: &mut IdNames) -> Option<Option<TraceId>> {
+    if hex.digits == 0 {
+        return None;
+    }
+    if hex.value != 0 && hex.digits <= 16 {
+        names.short.insert(hex.value);
+    }
+    Some((hex.value != 0).then_some(hex.value))
+}
+
+/// [`span_id`] of a string the decoder read as hex, as [`trace_id_of_hex`]; more than 16
+/// digits are no hex span id (the text is hashed), so those are left to the text too.
+pub fn span_id_of_hex(hex: Hex) -> Option<Option<SpanId>> {
+    if hex.digits == 0 || hex.digits > 16 {
+        return None;
+    }
+    Some((hex.value != 0).then_some(hex.value as u64))
 }
 
 /// The id of a span, or `None` for an empty or all-zero id (what exporters write for "no
@@ -277,6 +272,32 @@ mod tests {
             let mut bad = good.to_vec();
             bad[at] = byte;
             assert_eq!(hex64(&bad), by_table(&bad), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ids_read_on_the_way_are_the_ids_of_their_text(
+            s in "[0-9a-fA-F]{0,33}|0{8,32}|[0-9a-f]{15,17}[g ]?",
+        ) {
+            use crate::decode::flat::{decode_cells, CellSlots};
+            let mut proj = crate::decode::json::Projection::new(["id".to_string()]);
+            proj.mark_hex(0);
+            let line = format!(r#"{{"id":"{s}"}}"#);
+            let mut slots = CellSlots::default();
+            decode_cells(line.as_bytes(), &proj, &mut slots).expect("valid");
+            let hex = slots.hex(0);
+            let (mut a, mut b) = (IdNames::default(), IdNames::default());
+            let want = trace_id(&s, &mut a);
+            if let Some(got) = trace_id_of_hex(hex, &mut b) {
+                proptest::prop_assert_eq!(got, want);
+                proptest::prop_assert_eq!(&a.short, &b.short);
+            }
+            if let Some(got) = span_id_of_hex(hex) {
+                proptest::prop_assert_eq!(got, span_id(&s, &mut a));
+            }
+            let width = matches!(s.len(), 8 | 16 | 24 | 32);
+            proptest::prop_assert_eq!(hex.digits > 0, width && hex128(s.as_bytes()).is_some());
         }
     }
 

@@ -119,6 +119,9 @@ impl Status {
                 Some(2) => Status::Error,
                 _ => Status::Unset,
             },
+            // The usual spellings first, without trimming or case folding.
+            Cell::Str(s) if s == "OK" => Status::Ok,
+            Cell::Str(s) if s == "ERROR" => Status::Error,
             Cell::Str(s) => {
                 let s = crate::record::trim(s);
                 let s = s.strip_prefix("STATUS_CODE_").unwrap_or(s);

@@ -16,6 +16,7 @@ use super::super::span::{Event, Kind, Link, Span, Status};
 use super::otlp;
 use crate::decode::cell::Cell;
 use crate::decode::flat::{decode_cells, CellSlots};
+use crate::decode::hex::Hex;
 use crate::decode::json::Projection;
 use crate::error::ObsError;
 use crate::record::path::Segment;
@@ -145,21 +146,26 @@ struct Core {
 /// roles read: building an array of every role per line, or copying cells, showed in
 /// profiles); one definition for the first pass (cells borrowed from the line) and for
 /// read-back (a decoded object).
+/// `hex` gives an id role's value as the decoder read it on the way, when it did.
 fn core<'c, 'a: 'c>(
     get: impl Fn(Role) -> Option<&'c Cell<'a>>,
+    hex: impl Fn(Role) -> Hex,
     tz: Tz,
     names: &mut IdNames,
 ) -> Result<Core, String> {
     let tp = get(Role::Traceparent).and_then(|t| ids::traceparent(&t.text()));
-    let trace = match get(Role::TraceId).and_then(|t| trace_id(&t.text(), names)) {
+    let trace = ids::trace_id_of_hex(hex(Role::TraceId), names)
+        .unwrap_or_else(|| get(Role::TraceId).and_then(|t| trace_id(&t.text(), names)));
+    let trace = match trace {
         Some(t) => t,
         None => tp.map(|t| t.trace).ok_or("no trace id")?,
     };
-    let span = get(Role::SpanId)
-        .and_then(|t| span_id(&t.text(), names))
-        .ok_or("no span id")?;
-    let parent = get(Role::ParentSpanId)
-        .and_then(|t| span_id(&t.text(), names))
+    let span_of = |role: Role, names: &mut IdNames| {
+        ids::span_id_of_hex(hex(role))
+            .unwrap_or_else(|| get(role).and_then(|t| span_id(&t.text(), names)))
+    };
+    let span = span_of(Role::SpanId, names).ok_or("no span id")?;
+    let parent = span_of(Role::ParentSpanId, names)
         .or_else(|| tp.filter(|t| t.trace == trace).map(|t| t.parent));
     let time = |role: Role| get(role).and_then(|v| time_nanos(v, tz));
     let start = time(Role::StartTime).ok_or("no start time")?;
@@ -233,7 +239,13 @@ impl<'f> RowDecoder<'f> {
                 }
                 let keys = path.top_level_keys();
                 match (path.segments(), keys) {
-                    ([Segment::Key(k)], [only]) if k == only => Slot::Key(proj.add(k.clone())),
+                    ([Segment::Key(k)], [only]) if k == only => {
+                        let slot = proj.add(k.clone());
+                        if matches!(role, Role::TraceId | Role::SpanId | Role::ParentSpanId) {
+                            proj.mark_hex(slot);
+                        }
+                        Slot::Key(slot)
+                    }
                     _ => {
                         for k in keys {
                             proj.add(k.clone());
@@ -291,7 +303,11 @@ impl<'f> RowDecoder<'f> {
             Slot::Path => resolved[role as usize].as_ref(),
             Slot::Unused => None,
         };
-        let c = core(get, self.tz, names.ids)?;
+        let hex = |role: Role| match self.slots[role as usize] {
+            Slot::Key(i) => slots.hex(i),
+            _ => Hex::default(),
+        };
+        let c = core(get, hex, self.tz, names.ids)?;
         let mut flags = if c.status == Status::Error || c.error {
             ERROR
         } else {
@@ -330,7 +346,12 @@ pub fn span(
 ) -> Result<Span, String> {
     let get = |role: Role| f.path(role).resolve_in(obj);
     let cells: [Option<Cell>; ROLES.len()] = std::array::from_fn(|r| get(ROLES[r].0).map(Cell::of));
-    let c = core(|role| cells[role as usize].as_ref(), tz, names)?;
+    let c = core(
+        |role| cells[role as usize].as_ref(),
+        |_| Hex::default(),
+        tz,
+        names,
+    )?;
     let text = |role: Role| {
         get(role)
             .map(|v| value_text(v).into_owned())
