@@ -274,7 +274,7 @@ impl<'f> RowDecoder<'f> {
         loc: Loc,
     ) -> Result<Row, String> {
         decode_cells(json, &self.proj, slots).map_err(|e| e.0)?;
-        let cells = &slots.cells;
+        let cells = slots.cells();
         // Nested role paths walk decoded values; only built when some role needs one.
         let values: Vec<Option<Value>> = if self.nested {
             cells
