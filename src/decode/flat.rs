@@ -175,6 +175,9 @@ const MAX_INNER: usize = 64;
 /// Where a key string starting at `at` (at its opening quote) ends, past its closing quote,
 /// when it is `key`, a key seen before (so free of escapes and control characters). Both
 /// quotes are checked with the one bounds check.
+// Called for every member of every line; fat LTO left it a call, and inlined into the scanner
+// it saves 4% of the first pass's instructions (callgrind, 100 k span lines).
+#[inline(always)]
 fn key_at(b: &[u8], at: usize, key: &[u8]) -> Option<usize> {
     let n = key.len();
     match b.get(at..at + n + 2) {
