@@ -365,6 +365,36 @@ not json
 "#;
 
 #[test]
+fn files_that_are_not_json_throughout_have_their_bad_lines_rejected() {
+    // A span file whose first line is broken (so it looks like neither span lines nor a
+    // document at first sight), and a README beside it in the directory given.
+    let sc = Scratch::new();
+    sc.file(
+        "dump/spans.ndjson",
+        format!("{{\"trace_id\": \"broken\n{SPANS}"),
+    );
+    sc.file("dump/README.md", "# Span dump\n\nFrom the collector.\n");
+    sc.file("clean.ndjson", SPANS);
+    let stats = |input: &str| {
+        let r = obs(
+            sc.path(),
+            &[
+                "trace", "stats", input, "--by", "service", "-f", "ndjson", "--stats",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (r.stdout, r.stderr)
+    };
+    let (got, report) = stats("dump");
+    let (want, _) = stats("clean.ndjson");
+    assert_eq!(got, want, "the same spans are read");
+    assert!(report.contains("spans.ndjson:1"), "{report}");
+    assert!(report.contains("README.md:1"), "{report}");
+    // 2 broken span lines + 2 README lines with text; its blank line is filtered.
+    assert!(report.contains("4 rejected"), "{report}");
+}
+
+#[test]
 fn list_filters_sorts_and_reports_bad_lines() {
     let sc = Scratch::new();
     sc.file("spans.ndjson", SPANS);

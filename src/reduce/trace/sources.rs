@@ -12,7 +12,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::format::{sniff, Decoding, Format, Layout};
+use super::format::{sniff, Decoding, Format, InputFormat, Layout};
 use super::ids::IdNames;
 use super::row::Loc;
 use super::span::Span;
@@ -84,10 +84,15 @@ impl SpanSources {
                 Some(chunk) => chunk?.bytes()[..].to_vec(),
                 None => Vec::new(),
             };
-            let layout = sniff(&head, dec.forced);
-            let doc = match layout {
-                Layout::Document => parse_document(&source, &name, dec, names)?,
-                Layout::Lines(_) => Vec::new(),
+            let (layout, doc) = match sniff(&head, dec.forced) {
+                Layout::Document => match parse_document(&source, &name, dec, names)? {
+                    Some(doc) => (Layout::Document, doc),
+                    // Not JSON as a whole either: read line by line, so that its bad lines are
+                    // rejected and counted like any other's (a span file whose first line is
+                    // broken, a stray README in a directory) instead of failing the run.
+                    None => (Layout::Lines(lines_format(&head, dec.forced)), Vec::new()),
+                },
+                lines => (lines, Vec::new()),
             };
             out.files.push(SpanSource {
                 source,
@@ -191,25 +196,43 @@ impl SpanSources {
     }
 }
 
+/// The spans of a file that is one JSON document (or several values one after another);
+/// `None` when it is not JSON as a whole.
 fn parse_document(
     source: &Source,
     name: &str,
     dec: &Decoding,
     names: &mut IdNames,
-) -> anyhow::Result<Vec<Span>> {
+) -> anyhow::Result<Option<Vec<Span>>> {
     let mut bytes = Vec::new();
     for chunk in reader(source, true, 16 << 20) {
         bytes.extend_from_slice(chunk?.bytes());
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let values: Result<Vec<Value>, _> = serde_json::Deserializer::from_slice(text)
+        .into_iter::<Value>()
+        .collect();
+    let Ok(values) = values else {
+        return Ok(None);
+    };
     let mut spans = Vec::new();
-    for v in serde_json::Deserializer::from_slice(text).into_iter::<Value>() {
-        let v = v.map_err(|e| anyhow::anyhow!("{name}: invalid JSON: {e}"))?;
+    for v in values {
         let format = Format::choose(dec.forced, &v);
         let got = dec
             .spans(format, &v, names)
             .map_err(|e| anyhow::anyhow!("{name}: {e} (read as {})", format.name()))?;
         spans.extend(got);
     }
-    Ok(spans)
+    Ok(Some(spans))
+}
+
+/// The format of a file read line by line after it failed to parse as a document: that of its
+/// first line holding a JSON object, if any.
+fn lines_format(head: &[u8], forced: InputFormat) -> Format {
+    let first = head.split(|&b| b == b'\n').find_map(|l| {
+        serde_json::from_slice::<Value>(l)
+            .ok()
+            .filter(Value::is_object)
+    });
+    Format::choose(forced, &first.unwrap_or(Value::Null))
 }
