@@ -40,7 +40,8 @@ Inputs, detected per file (force with --input):
   OTLP/JSON     {\"resourceSpans\": ...} per line (collector file exporter) or one document
   Jaeger JSON   {\"data\": [...]} as Jaeger UI downloads it, or one trace object
   Zipkin v2     a JSON array of spans; shared client/server halves merge into one node
-Spans of one trace may be anywhere in the input, in any order, across files.
+Spans of one trace may be anywhere in the input, in any order, across files. A file that is
+JSON neither per line nor as a whole is read line by line, its bad lines rejected (--on-error).
 
 Trace fields for --where (list, export): duration (ms; `duration>2s` works), spans, depth,
 errors, error, services/service, root.name, root.service, trace_id, start_ms, findings.
