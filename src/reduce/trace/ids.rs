@@ -115,13 +115,7 @@ pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
         return None;
     }
     match hex128(s.as_bytes()) {
-        Some(0) => None,
-        Some(v) => {
-            if s.len() <= 16 {
-                names.short.insert(v);
-            }
-            Some(v)
-        }
+        Some(v) => hex_trace(v, s.len(), names),
         None => {
             // The top bit keeps hashed ids apart from every hex id shorter than 32 digits.
             let h = xxh3_128(s.as_bytes()) | (1u128 << 127);
@@ -131,16 +125,22 @@ pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
     }
 }
 
+/// The trace id of `digits` hex digits worth `v`: none when all zero; one written with 16
+/// digits or fewer is remembered as short, to be printed that way again.
+fn hex_trace(v: u128, digits: usize, names: &mut IdNames) -> Option<TraceId> {
+    if v == 0 {
+        return None;
+    }
+    if digits <= 16 {
+        names.short.insert(v);
+    }
+    Some(v)
+}
+
 /// [`trace_id`] of a string of `hex.digits` hex digits (and nothing else) whose value the
 /// decoder read on the way; `None` when it did not read one, so the text must be read.
 pub fn trace_id_of_hex(hex: Hex, names: &mut IdNames) -> Option<Option<TraceId>> {
-    if hex.digits == 0 {
-        return None;
-    }
-    if hex.value != 0 && hex.digits <= 16 {
-        names.short.insert(hex.value);
-    }
-    Some((hex.value != 0).then_some(hex.value))
+    (hex.digits > 0).then(|| hex_trace(hex.value, usize::from(hex.digits), names))
 }
 
 /// [`span_id`] of a string the decoder read as hex, as [`trace_id_of_hex`]; more than 16

@@ -12,7 +12,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::format::{sniff, Decoding, Format, InputFormat, Layout};
+use super::format::{lines_format, sniff, Decoding, Format, Layout};
 use super::ids::IdNames;
 use super::row::Loc;
 use super::span::Span;
@@ -209,14 +209,12 @@ fn parse_document(
         bytes.extend_from_slice(chunk?.bytes());
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let values: Result<Vec<Value>, _> = serde_json::Deserializer::from_slice(text)
-        .into_iter::<Value>()
-        .collect();
-    let Ok(values) = values else {
-        return Ok(None);
-    };
     let mut spans = Vec::new();
-    for v in values {
+    // Values are decoded as they are read, not all held at once.
+    for v in serde_json::Deserializer::from_slice(text).into_iter::<Value>() {
+        let Ok(v) = v else {
+            return Ok(None);
+        };
         let format = Format::choose(dec.forced, &v);
         let got = dec
             .spans(format, &v, names)
@@ -224,15 +222,4 @@ fn parse_document(
         spans.extend(got);
     }
     Ok(Some(spans))
-}
-
-/// The format of a file read line by line after it failed to parse as a document: that of its
-/// first line holding a JSON object, if any.
-fn lines_format(head: &[u8], forced: InputFormat) -> Format {
-    let first = head.split(|&b| b == b'\n').find_map(|l| {
-        serde_json::from_slice::<Value>(l)
-            .ok()
-            .filter(Value::is_object)
-    });
-    Format::choose(forced, &first.unwrap_or(Value::Null))
 }

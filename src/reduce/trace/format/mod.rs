@@ -99,20 +99,34 @@ pub enum Layout {
     Document,
 }
 
+/// The non-blank lines of a file's first bytes, past a byte-order mark.
+fn head_lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+}
+
 /// Decides the layout from the first bytes of a file: lines when its first non-blank line is a
 /// complete JSON value, a document otherwise.
 pub fn sniff(head: &[u8], forced: InputFormat) -> Layout {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let Some(line) = head
-        .split(|&b| b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-    else {
+    let Some(line) = head_lines(head).next() else {
         return Layout::Lines(Format::choose(forced, &Value::Null));
     };
     match serde_json::from_slice::<Value>(line) {
         Ok(v) if !v.is_array() => Layout::Lines(Format::choose(forced, &v)),
         _ => Layout::Document,
     }
+}
+
+/// The format of a file read line by line although [`sniff`] took it for a document, because
+/// it is not JSON as a whole: that of its first line holding a JSON object, if any.
+pub fn lines_format(head: &[u8], forced: InputFormat) -> Format {
+    let first = head_lines(head).find_map(|l| {
+        serde_json::from_slice::<Value>(l)
+            .ok()
+            .filter(Value::is_object)
+    });
+    Format::choose(forced, &first.unwrap_or(Value::Null))
 }
 
 /// Everything decoding needs besides the bytes.
@@ -146,5 +160,29 @@ impl Decoding {
                 _ => Err("not a JSON object".into()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_not_json_throughout_takes_the_format_of_its_first_object_line() {
+        let otlp = b"\xEF\xBB\xBF{\"resourceSpans\":[]}\n";
+        assert_eq!(sniff(otlp, InputFormat::Auto), Layout::Lines(Format::Otlp));
+        assert_eq!(
+            lines_format(otlp, InputFormat::Auto),
+            Format::Otlp,
+            "past the BOM"
+        );
+        let broken_first = b"{\"resourceSpans\": [\n\n[1]\n{\"resourceSpans\":[]}\n";
+        assert_eq!(sniff(broken_first, InputFormat::Auto), Layout::Document);
+        assert_eq!(lines_format(broken_first, InputFormat::Auto), Format::Otlp);
+        assert_eq!(lines_format(b"# notes\n", InputFormat::Auto), Format::Spans);
+        assert_eq!(
+            lines_format(b"# notes\n", InputFormat::Zipkin),
+            Format::Zipkin
+        );
     }
 }
