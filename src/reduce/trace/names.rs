@@ -19,11 +19,14 @@ const RECENT: usize = 256;
 
 /// Where `s` is remembered in [`Names::recent`]: from its length and first and last bytes.
 fn slot(s: &[u8]) -> usize {
-    let mut head = [0u8; 8];
-    let n = s.len().min(8);
-    head[..n].copy_from_slice(&s[..n]);
+    // The first eight bytes as one word; shorter strings byte by byte (a copy of a variable
+    // length was a call to `memcpy` on every lookup).
+    let head = match s.first_chunk::<8>() {
+        Some(h) => u64::from_le_bytes(*h),
+        None => s.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+    };
     let tail = s.last().map_or(0, |&b| u64::from(b)) << 56;
-    let h = (u64::from_le_bytes(head) ^ tail ^ s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let h = (head ^ tail ^ s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 56) as usize % RECENT
 }
 
