@@ -79,9 +79,16 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     match a.len() {
         n if n != b.len() => false,
         n @ 0..=3 => (0..n).all(|i| a[i] == b[i]),
-        // Two overlapping words cover 4 to 7 bytes, and 8 to 16.
+        // Two overlapping words cover 4 to 7 bytes, and 8 to 16; four cover up to 32 (the
+        // text between two values of a line, with a key or two in it).
         n @ 4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         n @ 8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        n @ 17..=32 => {
+            word(a, 0) == word(b, 0)
+                && word(a, 8) == word(b, 8)
+                && word(a, n - 16) == word(b, n - 16)
+                && word(a, n - 8) == word(b, n - 8)
+        }
         _ => a == b,
     }
 }
@@ -355,6 +362,16 @@ mod tests {
             }
         }
         assert!(!same(b"ab", b"abc"));
+        // One byte different, wherever it is, at every length the words cover and past them.
+        for n in 0..=40 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+            assert!(same(&a, &a.clone()));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 1;
+                assert!(!same(&a, &b), "{n} {i}");
+            }
+        }
     }
 
     #[test]

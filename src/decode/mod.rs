@@ -4,3 +4,4 @@ pub mod cell;
 pub mod flat;
 pub mod hex;
 pub mod json;
+mod shape;
