@@ -923,6 +923,18 @@ mod tests {
         })
     }
 
+    #[test]
+    fn a_line_too_large_to_learn_leaves_the_shapes_learnt() {
+        let long = format!(r#"{{"a":1,"x":"{}"}}"#, "y".repeat(70_000));
+        let lines = [r#"{"a":1,"n":2}"#, &long, r#"{"a":3,"n":4}"#];
+        let mut slots = CellSlots::default();
+        let read: Vec<(bool, bool)> = lines
+            .iter()
+            .map(|l| agrees_through_shape(l.as_bytes(), &mut slots))
+            .collect();
+        assert_eq!(read, [(true, false), (true, false), (true, true)]);
+    }
+
     /// The members of a line with its scalar values left open (`None`), and trees fixed.
     type Members = Vec<(String, String, Option<String>)>;
 

@@ -130,15 +130,17 @@ impl Shape {
     /// Learns the shape of `line`, which the full reading accepted, finding its scalar values
     /// at `values` (in line order).
     pub(super) fn learn(&mut self, line: &[u8], values: &[Seen]) {
+        // A line too large for the tree is not learnt (its value places may not even fit the
+        // `u32`s of `Seen`); one that would overfill it starts it anew.
+        if values.len() + 1 >= MAX_NODES || line.len() > MAX_TEXT {
+            return;
+        }
         if self.nodes.len() + values.len() + 1 > MAX_NODES
             || self.text.len() + line.len() > MAX_TEXT
         {
             self.text.clear();
             self.nodes.truncate(1);
             self.nodes[0] = Node::root();
-            if values.len() + 1 >= MAX_NODES || line.len() > MAX_TEXT {
-                return;
-            }
         }
         let mut at = 0;
         let mut from = 0;
@@ -189,9 +191,11 @@ impl Shape {
     ) -> Option<()> {
         let mut c = self.nodes[0].child;
         loop {
-            // The first node here whose text is next and whose value reads. At most one can
-            // be: texts before values end where a scalar starts, and a text that went on
-            // past that point would go on with a bracket or white space, never a scalar.
+            // The first node here whose text is next and whose value reads. Texts hold no
+            // scalars, so when one sibling's text is another's beginning, the longer goes on
+            // with a bracket or white space where the shorter's value would start: at most
+            // one sibling's text and value both read, and going back is only needed when a
+            // text read but its value did not.
             let n = loop {
                 let n = self.nodes.get(c as usize)?;
                 let at = s.at();
