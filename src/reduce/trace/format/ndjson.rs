@@ -275,16 +275,15 @@ impl<'f> RowDecoder<'f> {
     ) -> Result<Row, String> {
         decode_cells(json, &self.proj, slots).map_err(|e| e.0)?;
         let cells = slots.cells();
-        // Nested role paths walk decoded values; only built when some role needs one.
-        let values: Vec<Option<Value>> = if self.nested {
+        // Nested role paths walk decoded values; only built when some role needs one (even
+        // empty, the two vectors were a drop call per line).
+        let values: Option<Vec<Option<Value>>> = self.nested.then(|| {
             cells
                 .iter()
                 .map(|c| c.as_ref().map(Cell::to_value))
                 .collect()
-        } else {
-            Vec::new()
-        };
-        let resolved: Vec<Option<Cell>> = if self.nested {
+        });
+        let resolved: Option<Vec<Option<Cell>>> = values.as_ref().map(|values| {
             (0..ROLES.len())
                 .map(|r| match self.slots[r] {
                     Slot::Path => self
@@ -295,12 +294,10 @@ impl<'f> RowDecoder<'f> {
                     _ => None,
                 })
                 .collect()
-        } else {
-            Vec::new()
-        };
+        });
         let get = |role: Role| match self.slots[role as usize] {
             Slot::Key(i) => cells[i].as_ref(),
-            Slot::Path => resolved[role as usize].as_ref(),
+            Slot::Path => resolved.as_ref()?[role as usize].as_ref(),
             Slot::Unused => None,
         };
         let hex = |role: Role| match self.slots[role as usize] {
