@@ -32,8 +32,11 @@ pub(super) enum Target {
 /// A scalar value of a line read in full: where its text starts and ends, and where it went.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Seen {
+    /// Where the value's text starts in the line.
     pub(super) start: u32,
+    /// Where it ends (past a string's closing quote).
     pub(super) end: u32,
+    /// Where the value went.
     pub(super) target: Target,
 }
 
@@ -65,8 +68,8 @@ pub(super) struct Shape {
     text: Vec<u8>,
     /// The tree; the first node is its root, which has no text.
     nodes: Vec<Node>,
-    /// Misses in a row, as the exponent of how long to wait before trying again: lines of
-    /// ever-changing shapes should not pay for a failed try on every line.
+    /// How many lines to wait after a miss: 1, 3, 7 ... up to 63 for misses in a row, 0 after
+    /// a hit, so that lines of ever-changing shapes do not pay for a failed try on every line.
     backoff: u8,
     /// Lines still to read in full before the shapes are tried again.
     wait: u8,
