@@ -40,8 +40,6 @@ pub struct CellSlots<'a> {
     /// place last time, without scanning it for its end or looking it up (that was a fifth of
     /// the scanner's time).
     keys: Vec<(Vec<u8>, Option<usize>)>,
-    /// The same for the keys of objects that are top-level values, which are only checked.
-    inner: Vec<Vec<u8>>,
     /// For slots the projection marks as hex: the string just put in the slot's cell read as
     /// hex digits, when it is nothing else. Written with the cell by the fast path, cleared
     /// when a line goes the serde route; read through [`CellSlots::hex`].
@@ -139,8 +137,6 @@ fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> boo
         text,
         b: text.as_bytes(),
         i: 0,
-        inner: std::mem::take(&mut slots.inner),
-        inner_n: 0,
         seen: std::mem::take(&mut slots.seen),
     };
     if slots.shape.ready() {
@@ -150,7 +146,6 @@ fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> boo
             .is_some()
         {
             slots.shape.hit();
-            slots.inner = s.inner;
             slots.seen = s.seen;
             return true;
         }
@@ -164,7 +159,6 @@ fn scan<'a>(line: &'a [u8], proj: &Projection, slots: &mut CellSlots<'a>) -> boo
     if taken && slots.shape.learning() {
         slots.shape.learn(line, &s.seen);
     }
-    slots.inner = s.inner;
     slots.seen = s.seen;
     taken
 }
@@ -198,17 +192,9 @@ pub(super) struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
-    /// The last line's keys of objects that are top-level values (`attributes`), in line
-    /// order; recognised like top-level keys (see [`CellSlots`]), from [`CellSlots::inner`].
-    inner: Vec<Vec<u8>>,
-    /// How many such keys this line has had so far.
-    inner_n: usize,
     /// The scalar values read so far, when reading a line in full (from [`CellSlots::seen`]).
     seen: Vec<Seen>,
 }
-
-/// At most this many keys of nested objects are remembered per line.
-const MAX_INNER: usize = 64;
 
 /// Where a key string starting at `at` (at its opening quote) ends, past its closing quote,
 /// when it is `key`, a key seen before (so free of escapes and control characters). Both
@@ -467,29 +453,6 @@ impl<'a> Scanner<'a> {
             .is_some()
     }
 
-    /// A key of an object that is a top-level value, at its opening quote: compared with
-    /// the key at the same place in the last line before it is scanned (attribute keys
-    /// repeat from line to line as top-level keys do).
-    fn inner_key(&mut self) -> Option<()> {
-        let n = self.inner_n;
-        self.inner_n += 1;
-        if let Some(end) = self.inner.get(n).and_then(|k| key_at(self.b, self.i, k)) {
-            self.i = end;
-            return Some(());
-        }
-        self.eat(b'"')?;
-        let key = self.string()?;
-        if n < MAX_INNER {
-            if n == self.inner.len() {
-                self.inner.push(Vec::new());
-            }
-            let k = &mut self.inner[n];
-            k.clear();
-            k.extend_from_slice(key.as_bytes());
-        }
-        Some(())
-    }
-
     /// The text of a string whose opening quote was just read, up to and past its closing one.
     fn string(&mut self) -> Option<&'a str> {
         self.string_from(self.i)
@@ -663,12 +626,8 @@ impl<'a> Scanner<'a> {
             b'{' => {
                 self.i += 1;
                 self.members(b'}', |s| {
-                    if depth == 1 {
-                        s.inner_key()?;
-                    } else {
-                        s.eat(b'"')?;
-                        s.string()?;
-                    }
+                    s.eat(b'"')?;
+                    s.string()?;
                     s.colon()?;
                     s.skip(depth + 1)
                 })
@@ -842,9 +801,9 @@ mod tests {
     }
 
     #[test]
-    fn nested_keys_are_recognised_and_still_checked() {
-        // The second line's attribute keys are those of the first; the third and fourth
-        // differ from them only where they must not be taken for them.
+    fn nested_keys_are_checked() {
+        // The second line has the first's shape; the third and fourth differ from it only
+        // where they must not be taken for it.
         let lines: [&[u8]; 5] = [
             br#"{"a":1,"attributes":{"http.status_code":200,"m":"UPI"}}"#,
             br#"{"a":2,"attributes":{"http.status_code":500,"m":"CARD"}}"#,
