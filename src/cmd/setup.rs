@@ -39,6 +39,16 @@ pub fn threads(input: &InputArgs) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Sizes rayon's global pool, where work after the first pass runs (grouping spans into
+/// traces), to `threads`: the first pass builds its own pool, and `--threads 1` should mean one
+/// thread throughout.
+pub fn global_threads(threads: usize) {
+    // An error only says that the pool was built already (by an earlier call): it stays as is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+}
+
 /// The resolved time options.
 pub struct TimeWindow {
     /// Where timestamps are and the zone.

@@ -397,9 +397,11 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<(Read, i64)> {
         a.errors.rejects.clone(),
         a.errors.rejects_reasons.clone(),
     )?;
+    let threads = setup::threads(&a.input);
+    setup::global_threads(threads);
     let pass = Pass {
         dec: dec.clone(),
-        threads: setup::threads(&a.input),
+        threads,
         read: ReadOptions {
             chunk_size: a
                 .input

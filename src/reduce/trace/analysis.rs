@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::collect::Spans;
 use super::critical::{critical_path, CpSpan, Section};
 use super::ids::TraceId;
-use super::partition::{trace_ranges, Gather};
+use super::partition::{trace_ranges, Gather, Grouping};
 use super::row::{Row, FOLLOWS_FROM};
 use super::tree::{self, Links, Tree};
 
@@ -200,12 +200,12 @@ pub struct OpStats {
 }
 
 impl OpStats {
+    /// Adds `other`'s counts; durations are merged apart, all at once (see [`stats`]).
     fn absorb(&mut self, other: OpStats) {
         debug_assert!(
-            other.percentiles.iter().all(Option::is_none),
-            "merged before summing up"
+            other.percentiles.iter().all(Option::is_none) && other.durations.is_empty(),
+            "merged before summing up, or with its durations"
         );
-        self.durations.extend(other.durations);
         self.errors += other.errors;
         self.self_time += other.self_time;
         self.traces += other.traces;
@@ -266,13 +266,33 @@ impl Groups {
         }
         slot
     }
+}
 
-    fn merge(mut self, other: Groups) -> Groups {
-        for (key, st) in other.groups {
-            let slot = self.slot(key);
-            self.groups[slot as usize].1.absorb(st);
+/// One worker's share of the statistics: its groups, and the buffers it reuses from partition
+/// to partition and from trace to trace.
+struct Piece {
+    groups: Groups,
+    /// Traces met so far (numbered from 1).
+    traces: usize,
+    links: Links,
+    rows: Vec<Row>,
+    lens: Vec<u32>,
+    scratch: Grouping,
+    /// One span's children's (start, end).
+    kids: Vec<(i64, i64)>,
+}
+
+impl Piece {
+    fn new(dims: [usize; 3]) -> Piece {
+        Piece {
+            groups: Groups::new(dims),
+            traces: 0,
+            links: Links::default(),
+            rows: Vec::new(),
+            lens: Vec::new(),
+            scratch: Grouping::default(),
+            kids: Vec::new(),
         }
-        self
     }
 }
 
@@ -301,54 +321,68 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
     let all = &spans.rows;
     // A few pieces per thread: each piece has its own tables and row buffer, fresh memory.
     let piece = (all.parts() / (rayon::current_num_threads() * 4)).max(1);
-    let (merged, traces) = (0..all.parts())
+    let pieces: Vec<(Groups, usize)> = (0..all.parts())
         .into_par_iter()
         .with_min_len(piece)
         .fold(
-            || {
-                (
-                    Groups::new(dims),
-                    Links::default(),
-                    Vec::new(),
-                    Gather::default(),
-                    0,
-                )
-            },
-            |(mut acc, mut links, mut rows, mut scratch, mut traces), p| {
-                all.gather(p, &mut rows, &mut scratch);
-                for range in trace_ranges(&rows) {
-                    let rs = &rows[range];
-                    links.link(rs);
-                    traces += 1;
+            || Piece::new(dims),
+            |mut w, p| {
+                all.group(p, &mut w.rows, &mut w.lens, &mut w.scratch);
+                let mut from = 0;
+                for &n in &w.lens {
+                    let rs = &w.rows[from..from + n as usize];
+                    from += n as usize;
+                    w.links.link(rs);
+                    w.traces += 1;
                     for (k, r) in rs.iter().enumerate() {
-                        let slot = acc.slot(key_of(r));
-                        if acc.last[slot as usize] != traces {
-                            acc.last[slot as usize] = traces;
-                            acc.groups[slot as usize].1.traces += 1;
+                        let slot = w.groups.slot(key_of(r)) as usize;
+                        if w.groups.last[slot] != w.traces {
+                            w.groups.last[slot] = w.traces;
+                            w.groups.groups[slot].1.traces += 1;
                         }
-                        let kids = links.children[k].iter().map(|&c| {
+                        // Rows, and so children, come in input order here: the union of the
+                        // children's times is measured over them sorted by start.
+                        w.kids.clear();
+                        w.kids.extend(w.links.children[k].iter().map(|&c| {
                             let c = &rs[c as usize];
                             (c.start, c.end)
-                        });
-                        let e = &mut acc.groups[slot as usize].1;
+                        }));
+                        if !w.kids.is_sorted_by_key(|k| k.0) {
+                            w.kids.sort_unstable_by_key(|k| k.0);
+                        }
+                        let e = &mut w.groups.groups[slot].1;
                         e.durations.push(r.duration());
                         e.errors += u64::from(r.is_error());
-                        e.self_time += tree::self_time(r.start, r.end, kids);
+                        e.self_time += tree::self_time(r.start, r.end, w.kids.iter().copied());
                     }
                 }
-                (acc, links, rows, scratch, traces)
+                w
             },
         )
-        .map(|(groups, _, _, _, traces)| (groups, traces))
-        .reduce(
-            || (Groups::new(dims), 0),
-            |(a, n), (b, m)| (a.merge(b), n + m),
-        );
+        .map(|w| (w.groups, w.traces))
+        .collect();
+    let traces = pieces.iter().map(|p| p.1).sum();
+    // Groups merged by key; each group's durations are copied once, into a vector of their
+    // total length (merging pieces pairwise copied them once per level, and regrew them).
+    let mut merged = Groups::new(dims);
+    let mut parts: Vec<Vec<Vec<i64>>> = Vec::new();
+    for (g, _) in pieces {
+        for (key, mut st) in g.groups {
+            let slot = merged.slot(key) as usize;
+            if parts.len() <= slot {
+                parts.resize_with(slot + 1, Vec::new);
+            }
+            parts[slot].push(std::mem::take(&mut st.durations));
+            merged.groups[slot].1.absorb(st);
+        }
+    }
     let mut out: Vec<OpStats> = merged
         .groups
         .into_par_iter()
-        .map(|(k, mut v)| {
+        .zip(parts)
+        .map(|((k, mut v), parts)| {
             v.key = k[..by.len()].to_vec();
+            v.durations = parts.concat();
             if !v.durations.is_empty() {
                 v.percentiles = quantiles(&mut v.durations, [0.5, 0.95, 0.99]).map(Some);
             }
@@ -510,6 +544,90 @@ mod tests {
         // Span 1's children cover 10..60 of its 0..100; span 4's child 5..15 of 0..50.
         assert_eq!(charge.self_time, 50 + 30 + 30 + 40);
         assert_eq!((groups[1].durations.len(), groups[1].traces), (1, 1));
+    }
+
+    /// Spans of the rows, in batches of `chunk` rows, with `services` and `ops` names.
+    fn spans_of(rows: &[Row], chunk: usize, services: u32, ops: u32) -> Spans {
+        use super::super::partition::{Batch, Partitioned};
+        let mut all = Spans {
+            rows: Partitioned::new(2),
+            ..Spans::default()
+        };
+        for s in 0..services {
+            all.services.code(&format!("svc{s}"));
+        }
+        for o in 0..ops {
+            all.ops.code(&format!("op{o}"));
+        }
+        for c in rows.chunks(chunk) {
+            let mut batch = Batch::of(c, 2);
+            batch.global((0..services).collect(), (0..ops).collect(), 0);
+            all.rows.batches.push(batch);
+        }
+        all
+    }
+
+    proptest! {
+        #[test]
+        fn statistics_agree_with_the_trees(
+            spans in prop::collection::vec(
+                (0u128..5, 1u64..10, 0u64..12, 0i64..50, 0i64..40, 0u8..8, 0u32..2, 0u32..3),
+                1..120,
+            ),
+            chunk in 1usize..40,
+        ) {
+            use super::super::row::{Loc, ERROR, SHARED};
+            // Rows in any order of start, with repeated ids, shared halves, twins, orphans and
+            // self-parents: statistics link them in input order, trees by start.
+            let rows: Vec<Row> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, &(trace, span, parent, start, len, bits, service, name))| Row {
+                    trace: trace + 1,
+                    span,
+                    parent: if parent < 2 { 0 } else { parent },
+                    start,
+                    end: start + len,
+                    service,
+                    name,
+                    flags: if bits & 1 != 0 { ERROR } else { 0 } | if bits & 2 != 0 { SHARED } else { 0 },
+                    kind: bits >> 2,
+                    loc: Loc { source: 0, offset: i as u64, index: 0 },
+                })
+                .collect();
+            let by = [StatKey::Service, StatKey::Name];
+            let (got, traces) = stats(&spans_of(&rows, chunk, 2, 3), &by);
+            let built = Traces::build(spans_of(&rows, chunk, 2, 3), 0);
+            prop_assert_eq!(traces, built.trees.len());
+            // key → (sorted durations, errors, self time, traces)
+            let mut want: std::collections::BTreeMap<Vec<u32>, (Vec<i64>, u64, i64, u64)> =
+                std::collections::BTreeMap::new();
+            for t in &built.trees {
+                let rs = built.rows(t);
+                let own = built.self_times(t);
+                let mut met = std::collections::HashSet::new();
+                for (r, s) in rs.iter().zip(own) {
+                    let e = want.entry(vec![r.service, r.name]).or_default();
+                    e.0.push(r.duration());
+                    e.1 += u64::from(r.is_error());
+                    e.2 += s;
+                    if met.insert((r.service, r.name)) {
+                        e.3 += 1;
+                    }
+                }
+            }
+            let got: std::collections::BTreeMap<Vec<u32>, (Vec<i64>, u64, i64, u64)> = got
+                .into_iter()
+                .map(|mut g| {
+                    g.durations.sort_unstable();
+                    (g.key, (g.durations, g.errors, g.self_time, g.traces))
+                })
+                .collect();
+            for v in want.values_mut() {
+                v.0.sort_unstable();
+            }
+            prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

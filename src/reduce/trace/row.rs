@@ -14,7 +14,7 @@ pub const SHARED: u8 = 4;
 
 /// Where a span is: the line (by byte offset in its decompressed source) and the span's index
 /// among those the line (or document) holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
     /// Index of the source.
     pub source: u32,
@@ -25,7 +25,7 @@ pub struct Loc {
 }
 
 /// One span, narrow.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Row {
     /// Trace.
     pub trace: TraceId,

@@ -157,7 +157,7 @@ pub struct Links {
     repeats: Vec<(SpanId, u32)>,
     /// Parent of each row (local index), when found.
     pub parent: Vec<Option<u32>>,
-    /// Children of each row, by start time.
+    /// Children of each row, in the order of the rows linked.
     pub children: Children,
     /// Rows with no parent id.
     pub roots: Vec<u32>,
@@ -195,10 +195,12 @@ impl Links {
         (row != FREE).then_some(row)
     }
 
-    /// Gives each id met more than once (rare) its owner: the first row that is not a Zipkin
-    /// shared half. Shared halves and client/server twins fold into it; any other row is a
-    /// duplicate, reported in id order. Sorting only these rows keeps a trace made of repeats
-    /// at n log n.
+    /// Gives each id met more than once (rare) its owner: the earliest row that is not a Zipkin
+    /// shared half (by start, then location), else the earliest shared half. Shared halves and
+    /// client/server twins fold into it; any other row is a duplicate, reported in id order.
+    /// Sorting only these rows keeps a trace made of repeats at n log n. The owner depends on
+    /// the rows, not on their order, so that statistics (which link rows in input order) and
+    /// trees (rows by start) agree.
     fn resolve_repeats(&mut self, rs: &[Row]) {
         self.repeats.clear();
         for (k, r) in rs.iter().enumerate() {
@@ -211,9 +213,12 @@ impl Links {
             let id = group[0].0;
             let first = group
                 .iter()
-                .find(|(_, k)| rs[*k as usize].flags & SHARED == 0)
-                .unwrap_or(&group[0])
-                .1;
+                .map(|&(_, k)| k)
+                .min_by_key(|&k| {
+                    let r = &rs[k as usize];
+                    (r.flags & SHARED, r.start, r.loc)
+                })
+                .unwrap_or(group[0].1);
             // The owner replaces the mark, now that every repeated row is collected.
             let at = self.slot(id);
             self.table[at].1 = first;
@@ -239,7 +244,8 @@ impl Links {
         }
     }
 
-    /// Links `rs`, one trace's rows sorted by start time then span id.
+    /// Links `rs`, one trace's rows in any order; children come in the order of `rs` (by start
+    /// time when the rows are sorted so).
     pub fn link(&mut self, rs: &[Row]) {
         let n = rs.len();
         self.table.clear();
@@ -468,18 +474,22 @@ mod tests {
         assert_eq!(self_time(0, 100, std::iter::empty()), 100);
     }
 
-    /// Linking by the definition, in quadratic time: the first row with an id that is not a
-    /// shared half owns it; shared halves and client/server twins of the owner fold into it;
-    /// other rows with the id are duplicates, reported in id order.
+    /// Linking by the definition, in quadratic time: the earliest row (by start, then
+    /// location) with an id that is not a shared half owns it, else the earliest shared half;
+    /// shared halves and client/server twins of the owner fold into it; other rows with the id
+    /// are duplicates, reported in id order.
     fn link_by_definition(rs: &[Row]) -> (Vec<Option<u32>>, Vec<bool>, Vec<u32>, Vec<Finding>) {
         let n = rs.len();
         let owner = |id: SpanId| {
-            let mut with = (0..n).filter(|&k| rs[k].span == id);
-            let all: Vec<usize> = with.by_ref().collect();
-            all.iter()
+            let all: Vec<usize> = (0..n).filter(|&k| rs[k].span == id).collect();
+            let earliest =
+                |ks: Vec<usize>| ks.into_iter().min_by_key(|&k| (rs[k].start, rs[k].loc));
+            let plain: Vec<usize> = all
+                .iter()
                 .copied()
-                .find(|&k| rs[k].flags & SHARED == 0)
-                .or(all.first().copied())
+                .filter(|&k| rs[k].flags & SHARED == 0)
+                .collect();
+            earliest(plain).or_else(|| earliest(all))
         };
         let merged: Vec<bool> = (0..n)
             .map(|k| {
@@ -524,20 +534,23 @@ mod tests {
         #[test]
         fn links_agree_with_the_definition(
             spans in proptest::collection::vec(
-                (1u64..12, 0u64..14, proptest::bool::weighted(0.2), 0u8..6),
+                (1u64..12, 0u64..14, proptest::bool::weighted(0.2), 0u8..6, 0i64..6),
                 1..40,
             )
         ) {
             // Few ids, so that repeats, shared halves, twins, orphans and self-parents are
-            // common; wide ones too, so that the table's probing is exercised.
+            // common; wide ones too, so that the table's probing is exercised. Rows come in
+            // any order of start (ties too, which locations decide): the owner of an id must not
+            // depend on the order.
             let rs: Vec<Row> = spans
                 .iter()
                 .enumerate()
-                .map(|(i, &(span, parent, shared, kind))| {
+                .map(|(i, &(span, parent, shared, kind, start))| {
                     let wide = |x: u64| if i % 2 == 0 { x } else { x.wrapping_mul(0x1000_0000_0001) };
-                    let mut r = row(wide(span), if parent < 2 { 0 } else { wide(parent) }, i as i64, 100);
+                    let mut r = row(wide(span), if parent < 2 { 0 } else { wide(parent) }, start, 100);
                     r.flags = if shared { SHARED } else { 0 };
                     r.kind = kind;
+                    r.loc.offset = (i as u64 * 7) % 40;
                     r
                 })
                 .collect();
