@@ -40,6 +40,8 @@ fn first_pass(path: &Path, threads: usize) -> Spans {
         read: ReadOptions::default(),
         keep_raw_rejects: false,
         only: Vec::new(),
+        // As `obs trace stats` reads: no span is read back.
+        locations: false,
     };
     collect(&sources, ids, &pass, &mut ledger).unwrap().0
 }

@@ -351,7 +351,7 @@ fn skew_ns(s: &str) -> anyhow::Result<i64> {
 
 /// Reads and builds every trace (or, with `only`, the chunks holding those id strings).
 fn load(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<Loaded> {
-    let (read, skew) = read(a, only)?;
+    let (read, skew) = read(a, only, true)?;
     Ok(Loaded {
         traces: Traces::build(read.spans, skew),
         sources: read.sources,
@@ -370,9 +370,9 @@ struct Read {
     counts: Counts,
 }
 
-/// Reads every span (or, with `only`, those of the chunks holding those id strings), and the
-/// skew tolerance in ns.
-fn read(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<(Read, i64)> {
+/// Reads every span (or, with `only`, those of the chunks holding those id strings), keeping
+/// where each one is when `locations` (to read spans back), and the skew tolerance in ns.
+fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Read, i64)> {
     let tz = parse_tz(a.tz.as_deref().unwrap_or("UTC"))?;
     let dec = Decoding {
         forced: a.input_format,
@@ -411,6 +411,7 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>) -> anyhow::Result<(Read, i64)> {
         },
         keep_raw_rejects: a.errors.rejects.is_some(),
         only,
+        locations,
     };
     let result = collect(&sources, ids, &pass, &mut ledger);
     let counts = ledger.finish()?;
@@ -440,12 +441,7 @@ impl Loaded {
     fn read_trees(&mut self, trees: &[usize]) -> anyhow::Result<Vec<Vec<Span>>> {
         let locs: Vec<Loc> = trees
             .iter()
-            .flat_map(|&i| {
-                self.traces
-                    .rows(&self.traces.trees[i])
-                    .iter()
-                    .map(|r| r.loc)
-            })
+            .flat_map(|&i| self.traces.locs(&self.traces.trees[i]).iter().copied())
             .collect();
         let mut got = self
             .sources
@@ -454,9 +450,9 @@ impl Loaded {
             .iter()
             .map(|&i| {
                 self.traces
-                    .rows(&self.traces.trees[i])
+                    .locs(&self.traces.trees[i])
                     .iter()
-                    .filter_map(|r| got.remove(&r.loc))
+                    .filter_map(|l| got.remove(l))
                     .collect()
             })
             .collect())
@@ -906,7 +902,8 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
     if let Some(i) = (0..by.len()).find(|&i| by[..i].contains(&by[i])) {
         bail!("--by: '{}' is given twice", a.by[i].trim());
     }
-    let (read, _) = read(&a.spans, Vec::new())?;
+    // Statistics read no span back: the first pass keeps no locations.
+    let (read, _) = read(&a.spans, Vec::new(), false)?;
     let (groups, _) = analysis::stats(&read.spans, &by);
     let sp = &read.spans;
     let mut rows: Vec<Map<String, Value>> = groups

@@ -10,7 +10,7 @@ use super::collect::Spans;
 use super::critical::{critical_path, CpSpan, Section};
 use super::ids::TraceId;
 use super::partition::{trace_ranges, Gather, Grouping};
-use super::row::{Row, FOLLOWS_FROM};
+use super::row::{Loc, Row, FOLLOWS_FROM};
 use super::tree::{self, Links, Tree};
 
 /// Every trace of the input.
@@ -19,6 +19,8 @@ pub struct Traces {
     pub spans: Spans,
     /// Each partition's rows, sorted by trace then start; trees index into them.
     parts: Vec<Vec<Row>>,
+    /// Where each of those rows' spans is (empty when the first pass kept no locations).
+    locs: Vec<Vec<Loc>>,
     /// One tree per trace, by trace id.
     pub trees: Vec<Tree>,
 }
@@ -48,30 +50,33 @@ impl Traces {
     /// Groups the rows and builds every tree in parallel; `skew` is the tolerance in ns.
     pub fn build(mut spans: Spans, skew: i64) -> Traces {
         let all = std::mem::take(&mut spans.rows);
-        let built: Vec<(Vec<Row>, Vec<Tree>)> = (0..all.parts())
+        let built: Vec<(Vec<Row>, Vec<Loc>, Vec<Tree>)> = (0..all.parts())
             .into_par_iter()
             .map_init(
                 || (Links::default(), Gather::default()),
                 |(links, scratch), p| {
-                    let mut rows = Vec::new();
-                    all.gather(p, &mut rows, scratch);
+                    let (mut rows, mut locs) = (Vec::new(), Vec::new());
+                    all.gather(p, &mut rows, &mut locs, scratch);
                     let trees = trace_ranges(&rows)
                         .map(|r| tree::build(&rows, p as u32, r, skew, links))
                         .collect();
-                    (rows, trees)
+                    (rows, locs, trees)
                 },
             )
             .collect();
         let mut parts = Vec::with_capacity(built.len());
+        let mut locs = Vec::with_capacity(built.len());
         let mut trees = Vec::new();
-        for (rows, t) in built {
+        for (rows, l, t) in built {
             parts.push(rows);
+            locs.push(l);
             trees.extend(t);
         }
         trees.par_sort_unstable_by_key(|t| t.trace);
         Traces {
             spans,
             parts,
+            locs,
             trees,
         }
     }
@@ -89,6 +94,14 @@ impl Traces {
     /// The rows of a tree.
     pub fn rows(&self, t: &Tree) -> &[Row] {
         &self.parts[t.part as usize][t.range.clone()]
+    }
+
+    /// Where the spans of a tree's rows are, in the same order; empty when the first pass kept
+    /// no locations.
+    pub fn locs(&self, t: &Tree) -> &[Loc] {
+        self.locs[t.part as usize]
+            .get(t.range.clone())
+            .unwrap_or_default()
     }
 
     /// The tree of `trace`.
@@ -495,7 +508,7 @@ mod tests {
     #[test]
     fn a_group_counts_each_trace_once_and_each_span() {
         use super::super::partition::{Batch, Partitioned};
-        use super::super::row::{Loc, ERROR};
+        use super::super::row::ERROR;
         // (trace, span, parent, start, end, operation, error)
         let spans = [
             (1, 1, 0, 0, 100, 0, false),
@@ -516,11 +529,6 @@ mod tests {
                 name,
                 flags: if error { ERROR } else { 0 },
                 kind: 0,
-                loc: Loc {
-                    source: 0,
-                    offset: span,
-                    index: 0,
-                },
             })
             .collect();
         let mut all = Spans {
@@ -530,7 +538,7 @@ mod tests {
         all.services.code("svc");
         all.ops.code("charge");
         all.ops.code("lookup");
-        let mut batch = Batch::of(&rows, 2);
+        let mut batch = Batch::of(&rows, &[], 2);
         batch.global(vec![0], vec![0, 1], 0);
         all.rows.batches.push(batch);
         let (groups, traces) = stats(&all, &[StatKey::Name]);
@@ -546,8 +554,9 @@ mod tests {
         assert_eq!((groups[1].durations.len(), groups[1].traces), (1, 1));
     }
 
-    /// Spans of the rows, in batches of `chunk` rows, with `services` and `ops` names.
-    fn spans_of(rows: &[Row], chunk: usize, services: u32, ops: u32) -> Spans {
+    /// Spans of the rows, in batches of `chunk` rows, with `services` and `ops` names, and
+    /// with made-up locations when `located` (as the first pass keeps them for trees).
+    fn spans_of(rows: &[Row], chunk: usize, services: u32, ops: u32, located: bool) -> Spans {
         use super::super::partition::{Batch, Partitioned};
         let mut all = Spans {
             rows: Partitioned::new(2),
@@ -559,8 +568,17 @@ mod tests {
         for o in 0..ops {
             all.ops.code(&format!("op{o}"));
         }
-        for c in rows.chunks(chunk) {
-            let mut batch = Batch::of(c, 2);
+        let locs: Vec<Loc> = (0..rows.len() as u64)
+            .filter(|_| located)
+            .map(|offset| Loc {
+                source: 0,
+                offset,
+                index: 0,
+            })
+            .collect();
+        for (i, c) in rows.chunks(chunk).enumerate() {
+            let l = locs.get(i * chunk..i * chunk + c.len()).unwrap_or_default();
+            let mut batch = Batch::of(c, l, 2);
             batch.global((0..services).collect(), (0..ops).collect(), 0);
             all.rows.batches.push(batch);
         }
@@ -576,13 +594,12 @@ mod tests {
             ),
             chunk in 1usize..40,
         ) {
-            use super::super::row::{Loc, ERROR, SHARED};
+            use super::super::row::{ERROR, SHARED};
             // Rows in any order of start, with repeated ids, shared halves, twins, orphans and
             // self-parents: statistics link them in input order, trees by start.
             let rows: Vec<Row> = spans
                 .iter()
-                .enumerate()
-                .map(|(i, &(trace, span, parent, start, len, bits, service, name))| Row {
+                .map(|&(trace, span, parent, start, len, bits, service, name)| Row {
                     trace: trace + 1,
                     span,
                     parent: if parent < 2 { 0 } else { parent },
@@ -592,12 +609,11 @@ mod tests {
                     name,
                     flags: if bits & 1 != 0 { ERROR } else { 0 } | if bits & 2 != 0 { SHARED } else { 0 },
                     kind: bits >> 2,
-                    loc: Loc { source: 0, offset: i as u64, index: 0 },
                 })
                 .collect();
             let by = [StatKey::Service, StatKey::Name];
-            let (got, traces) = stats(&spans_of(&rows, chunk, 2, 3), &by);
-            let built = Traces::build(spans_of(&rows, chunk, 2, 3), 0);
+            let (got, traces) = stats(&spans_of(&rows, chunk, 2, 3, false), &by);
+            let built = Traces::build(spans_of(&rows, chunk, 2, 3, true), 0);
             prop_assert_eq!(traces, built.trees.len());
             // key → (sorted durations, errors, self time, traces)
             let mut want: std::collections::BTreeMap<Vec<u32>, (Vec<i64>, u64, i64, u64)> =

@@ -53,6 +53,8 @@ pub struct Pass {
     /// Only chunks containing one of these byte strings are decoded (`obs trace show`: the
     /// trace id as written); the others count as filtered without being parsed.
     pub only: Vec<Vec<u8>>,
+    /// Keep where each span is, for commands that read spans back (all but `stats`).
+    pub locations: bool,
 }
 
 /// Reads every span of `sources`; line-level problems go to `ledger`.
@@ -67,15 +69,17 @@ pub fn collect(
         ..Spans::default()
     };
     // Documents were parsed when the files were opened; their rows carry global codes.
-    let mut docs = Vec::new();
+    let (mut docs, mut doc_locs) = (Vec::new(), Vec::new());
     for (i, f) in sources.files.iter().enumerate() {
         for (j, s) in f.doc.iter().enumerate() {
-            let loc = Loc {
-                source: i as u32,
-                offset: 0,
-                index: j as u32,
-            };
-            docs.push(Row::of(s, loc, &mut all.services, &mut all.ops));
+            docs.push(Row::of(s, &mut all.services, &mut all.ops));
+            if pass.locations {
+                doc_locs.push(Loc {
+                    source: i as u32,
+                    offset: 0,
+                    index: j as u32,
+                });
+            }
         }
     }
     let identity = |n: usize| (0..n as u32).collect::<Vec<u32>>();
@@ -98,7 +102,7 @@ pub fn collect(
     let bits = bits_for(reader.known_total());
     all.rows = Partitioned::new(bits);
     if !docs.is_empty() {
-        let mut b = Batch::of(&docs, bits);
+        let mut b = Batch::of(&docs, &doc_locs, bits);
         b.global(identity(all.services.len()), identity(all.ops.len()), 0);
         all.rows.batches.push(b);
     }
@@ -110,7 +114,8 @@ pub fn collect(
     let mut base: Vec<u64> = vec![0; lines.len()];
     // Rows are decoded into a scratch buffer per chunk, then bucketed into the chunk's batch.
     // Scratch buffers are reused: fresh memory costs a page fault per 4 KiB page.
-    let spare: std::sync::Mutex<Vec<Vec<Row>>> = std::sync::Mutex::new(Vec::new());
+    type Scratch = (Vec<Row>, Vec<Loc>);
+    let spare: std::sync::Mutex<Vec<Scratch>> = std::sync::Mutex::new(Vec::new());
     let result = run_ordered(
         reader,
         pass.threads,
@@ -118,7 +123,7 @@ pub fn collect(
         |chunk| {
             let (global, format) = lines[chunk.source];
             let mut out = ChunkOut {
-                rows: Batch::of(&[], bits),
+                rows: Batch::of(&[], &[], bits),
                 services: Names::default(),
                 ops: Names::default(),
                 ids: IdNames::default(),
@@ -152,12 +157,13 @@ pub fn collect(
                 crate::input::ChunkData::Mapped(_, r) => Some(r.start as u64),
                 crate::input::ChunkData::Owned(_) => None,
             };
-            let mut rows_buf: Vec<Row> = spare
+            let (mut rows_buf, mut locs_buf) = spare
                 .lock()
                 .ok()
                 .and_then(|mut s| s.pop())
                 .unwrap_or_default();
             rows_buf.clear();
+            locs_buf.clear();
             let mut slots = crate::decode::flat::CellSlots::default();
             let scanned = scan_lines(&chunk, pass.keep_raw_rejects, &mut |span, json| {
                 let loc = Loc {
@@ -171,23 +177,28 @@ pub fn collect(
                         services: &mut out.services,
                         ops: &mut out.ops,
                     };
-                    rows_buf.push(rows.row(json, &mut slots, names, loc)?);
+                    rows_buf.push(rows.row(json, &mut slots, names)?);
+                    if pass.locations {
+                        locs_buf.push(loc);
+                    }
                     return Ok(());
                 }
                 let v = decode_value(json).map_err(|e| e.0)?;
                 let spans = dec.spans(format, &v, &mut out.ids)?;
                 for (j, s) in spans.iter().enumerate() {
-                    let loc = Loc {
-                        index: j as u32,
-                        ..loc
-                    };
-                    rows_buf.push(Row::of(s, loc, &mut out.services, &mut out.ops));
+                    rows_buf.push(Row::of(s, &mut out.services, &mut out.ops));
+                    if pass.locations {
+                        locs_buf.push(Loc {
+                            index: j as u32,
+                            ..loc
+                        });
+                    }
                 }
                 Ok(())
             });
-            out.rows = Batch::of(&rows_buf, bits);
+            out.rows = Batch::of(&rows_buf, &locs_buf, bits);
             if let Ok(mut s) = spare.lock() {
-                s.push(rows_buf);
+                s.push((rows_buf, locs_buf));
             }
             (scanned, out, chunk_start.is_some())
         },

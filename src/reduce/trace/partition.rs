@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use super::ids::TraceId;
-use super::row::{Row, SHARED};
+use super::row::{Loc, Row, SHARED};
 
 /// Which partition a trace falls into, with `bits` bits of partition number.
 pub fn part_of(trace: TraceId, bits: u32) -> usize {
@@ -39,6 +39,8 @@ pub fn bits_for(total: Option<u64>) -> u32 {
 pub struct Batch {
     /// The rows, partition after partition, each bucket in input order.
     rows: Vec<Row>,
+    /// Where each row's span is, in the same order; empty when the pass keeps no locations.
+    locs: Vec<Loc>,
     /// Where each partition's bucket starts in `rows`; one more entry than partitions.
     bounds: Vec<u32>,
     /// Global service code of each of the chunk's service codes.
@@ -51,9 +53,11 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Buckets `rows` (in input order) into `1 << bits` partitions, keeping input order within
-    /// each; codes stay the chunk's until [`Batch::global`] says how to map them.
-    pub fn of(rows: &[Row], bits: u32) -> Batch {
+    /// Buckets `rows` (in input order) and their `locs` (as many, or none) into `1 << bits`
+    /// partitions, keeping input order within each; codes stay the chunk's until
+    /// [`Batch::global`] says how to map them.
+    pub fn of(rows: &[Row], locs: &[Loc], bits: u32) -> Batch {
+        debug_assert!(locs.is_empty() || locs.len() == rows.len());
         let parts = 1usize << bits;
         let mut bounds = vec![0u32; parts + 1];
         for r in rows {
@@ -72,6 +76,11 @@ impl Batch {
         }
         Batch {
             rows: order.iter().map(|&i| rows[i as usize]).collect(),
+            locs: if locs.is_empty() {
+                Vec::new()
+            } else {
+                order.iter().map(|&i| locs[i as usize]).collect()
+            },
             bounds,
             ..Batch::default()
         }
@@ -85,13 +94,20 @@ impl Batch {
         self.shift = shift;
     }
 
-    /// `r`, one of the batch's rows, with global codes and its offset in its source.
+    /// `r`, one of the batch's rows, with global codes.
     fn global_row(&self, r: &Row) -> Row {
         let mut r = *r;
         r.service = self.services[r.service as usize];
         r.name = self.ops[r.name as usize];
-        r.loc.offset += self.shift;
         r
+    }
+
+    /// `l`, one of the batch's locations, with its offset in its source.
+    fn global_loc(&self, l: &Loc) -> Loc {
+        Loc {
+            offset: l.offset + self.shift,
+            ..*l
+        }
     }
 
     /// Rows in the batch.
@@ -138,12 +154,14 @@ impl Partitioned {
         self.batches.iter().all(Batch::is_empty)
     }
 
-    /// Partition `p`'s rows, with global codes and offsets, into `out` (cleared first), sorted
-    /// by trace, start, span id, then Zipkin's shared half last and input order: the order
-    /// trees are built in, and the same whatever the number of threads.
-    pub fn gather(&self, p: usize, out: &mut Vec<Row>, scratch: &mut Gather) {
+    /// Partition `p`'s rows, with global codes, into `out` and their locations (when the batches
+    /// keep them) into `locs` (both cleared first), sorted by trace, start, span id, then
+    /// Zipkin's shared half last and input order: the order trees are built in, and the same
+    /// whatever the number of threads.
+    pub fn gather(&self, p: usize, out: &mut Vec<Row>, locs: &mut Vec<Loc>, scratch: &mut Gather) {
         let Gather {
             rows,
+            locs: read,
             ids,
             traces,
             group,
@@ -151,9 +169,13 @@ impl Partitioned {
             order,
         } = scratch;
         rows.clear();
+        read.clear();
         for b in &self.batches {
-            let bucket = &b.rows[b.bounds[p] as usize..b.bounds[p + 1] as usize];
-            rows.extend(bucket.iter().map(|r| b.global_row(r)));
+            let (from, to) = (b.bounds[p] as usize, b.bounds[p + 1] as usize);
+            rows.extend(b.rows[from..to].iter().map(|r| b.global_row(r)));
+            // Batches without locations have none for any row.
+            let held = b.locs.get(from..to).unwrap_or_default();
+            read.extend(held.iter().map(|l| b.global_loc(l)));
         }
         // Group rows by trace through a hash map, then sort each trace's few rows: a comparison
         // sort of the whole partition was the largest part of grouping.
@@ -192,18 +214,23 @@ impl Partitioned {
             order[t.end as usize] = i as u32;
             t.end += 1;
         }
-        // Start and span id nearly always decide; the rest only for duplicates.
+        // Start and span id nearly always decide; the rest only for duplicates. A row's index
+        // in `rows` is its place in the input.
         let by = |&a: &u32, &b: &u32| {
             let (x, y) = (&rows[a as usize], &rows[b as usize]);
             (x.start, x.span)
                 .cmp(&(y.start, y.span))
-                .then_with(|| (x.flags & SHARED, x.loc).cmp(&(y.flags & SHARED, y.loc)))
+                .then_with(|| (x.flags & SHARED, a).cmp(&(y.flags & SHARED, b)))
         };
         for t in traces.iter() {
             order[(t.end - t.len) as usize..t.end as usize].sort_unstable_by(by);
         }
         out.clear();
         out.extend(order.iter().map(|&i| rows[i as usize]));
+        locs.clear();
+        if !read.is_empty() {
+            locs.extend(order.iter().map(|&i| read[i as usize]));
+        }
     }
 
     /// Partition `p`'s rows, with global codes and offsets, grouped by trace into `out`
@@ -283,6 +310,8 @@ struct Trace {
 #[derive(Debug, Default)]
 pub struct Gather {
     rows: Vec<Row>,
+    /// Their locations, when the batches keep them.
+    locs: Vec<Loc>,
     /// Trace → index in `traces`.
     ids: FxHashMap<TraceId, u32>,
     traces: Vec<Trace>,
@@ -312,59 +341,58 @@ pub fn trace_ranges(rows: &[Row]) -> impl Iterator<Item = std::ops::Range<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reduce::trace::row::Loc;
 
-    fn row(trace: TraceId, span: u64, start: i64, offset: u64) -> Row {
+    /// A row marked with `mark` (in its parent field, which no order looks at).
+    fn row(trace: TraceId, span: u64, start: i64, mark: u64) -> Row {
         Row {
             trace,
             span,
-            parent: 0,
+            parent: mark,
             start,
             end: start + 1,
             service: 0,
             name: 0,
             flags: 0,
             kind: 0,
-            loc: Loc {
-                source: 0,
-                offset,
-                index: 0,
-            },
+        }
+    }
+
+    /// The location of a row marked `mark`.
+    fn loc(mark: u64) -> Loc {
+        Loc {
+            source: 0,
+            offset: mark,
+            index: 0,
         }
     }
 
     #[test]
     fn every_trace_lands_whole_in_one_partition_and_comes_back_sorted() {
         let bits = 3;
+        // Each row marked with its place in the input.
         let mut rows: Vec<Row> = (0..200u64)
-            .map(|i| {
-                row(
-                    u128::from(i % 17) << 64 | 5,
-                    i % 5,
-                    (i % 7) as i64,
-                    1000 - i,
-                )
-            })
+            .map(|i| row(u128::from(i % 17) << 64 | 5, i % 5, (i % 7) as i64, i))
             .collect();
-        // Duplicates (same trace, start and span id), later in the input but earlier in their
-        // source, some of them Zipkin's shared halves: only the last keys order them.
+        // Duplicates (same trace, start and span id), some of them Zipkin's shared halves: only
+        // the last keys order them.
         for i in 0..40u64 {
-            let mut r = row(u128::from(i % 3) << 64 | 5, 1, 2, 500 - i);
+            let mut r = row(u128::from(i % 3) << 64 | 5, 1, 2, 200 + i);
             r.flags = if i % 4 == 0 { SHARED } else { 0 };
             rows.push(r);
         }
+        let locs: Vec<Loc> = rows.iter().map(|r| loc(r.parent)).collect();
         let mut all = Partitioned::new(bits);
-        for chunk in rows.chunks(30) {
-            let mut b = Batch::of(chunk, bits);
-            b.global(vec![0], vec![0], 0);
+        for (chunk, l) in rows.chunks(30).zip(locs.chunks(30)) {
+            let mut b = Batch::of(chunk, l, bits);
+            b.global(vec![0], vec![0], 1000);
             all.batches.push(b);
         }
         assert_eq!(all.len(), rows.len());
         let mut seen = Vec::new();
-        let (mut buf, mut scratch) = (Vec::new(), Gather::default());
-        let key = |r: &Row| (r.trace, r.start, r.span, r.flags & SHARED, r.loc);
+        let (mut buf, mut got_locs, mut scratch) = (Vec::new(), Vec::new(), Gather::default());
+        let key = |r: &Row| (r.trace, r.start, r.span, r.flags & SHARED, r.parent);
         for p in 0..all.parts() {
-            all.gather(p, &mut buf, &mut scratch);
+            all.gather(p, &mut buf, &mut got_locs, &mut scratch);
             // The same order as one sort of the partition by trace, start, span, half, place.
             let mut want: Vec<_> = rows
                 .iter()
@@ -373,9 +401,10 @@ mod tests {
                 .collect();
             want.sort();
             assert_eq!(buf.iter().map(key).collect::<Vec<_>>(), want);
-            assert!(buf
-                .windows(2)
-                .all(|w| (w[0].trace, w[0].start) <= (w[1].trace, w[1].start)));
+            // Each location stays with its row, shifted by where its chunk starts.
+            let marks: Vec<u64> = buf.iter().map(|r| r.parent + 1000).collect();
+            let offsets: Vec<u64> = got_locs.iter().map(|l| l.offset).collect();
+            assert_eq!(offsets, marks);
             for r in trace_ranges(&buf) {
                 let t = buf[r.start].trace;
                 assert!(buf[r].iter().all(|x| x.trace == t && part_of(t, bits) == p));
@@ -384,6 +413,13 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 17);
+        // Without locations, rows alone.
+        let mut bare = Partitioned::new(bits);
+        let mut b = Batch::of(&rows, &[], bits);
+        b.global(vec![0], vec![0], 0);
+        bare.batches.push(b);
+        bare.gather(part_of(5, bits), &mut buf, &mut got_locs, &mut scratch);
+        assert!(!buf.is_empty() && got_locs.is_empty());
         // 64-bit ids (the high half zero) spread too.
         let used: std::collections::HashSet<usize> =
             (1..1000u128).map(|t| part_of(t, bits)).collect();
@@ -399,7 +435,7 @@ mod tests {
             .collect();
         let mut all = Partitioned::new(bits);
         for chunk in rows.chunks(37) {
-            let mut b = Batch::of(chunk, bits);
+            let mut b = Batch::of(chunk, &[], bits);
             b.global(vec![0], vec![0], 0);
             all.batches.push(b);
         }
@@ -426,11 +462,11 @@ mod tests {
                 let want: Vec<u64> = mine
                     .iter()
                     .filter(|r| r.trace == *t)
-                    .map(|r| r.loc.offset)
+                    .map(|r| r.parent)
                     .collect();
                 let got: Vec<u64> = out[from..from + n as usize]
                     .iter()
-                    .map(|r| r.loc.offset)
+                    .map(|r| r.parent)
                     .collect();
                 assert!(out[from..from + n as usize].iter().all(|r| r.trace == *t));
                 assert_eq!(got, want);

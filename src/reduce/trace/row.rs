@@ -1,5 +1,7 @@
-//! The narrow per-span row of the first pass: what tree building and statistics need, plus the
-//! span's location so its details can be read back for what is shown.
+//! The narrow per-span row of the first pass: what tree building and statistics need. Where a
+//! span is, so that its details can be read back for what is shown, is kept beside the rows
+//! ([`Loc`]), and only by the commands that show details: `obs trace stats` writes a fifth less
+//! memory without it.
 
 use super::ids::{SpanId, TraceId};
 use super::names::Names;
@@ -45,13 +47,11 @@ pub struct Row {
     pub flags: u8,
     /// [`super::span::Kind`] as its integer.
     pub kind: u8,
-    /// Where its details are.
-    pub loc: Loc,
 }
 
 impl Row {
     /// The row of a fully decoded span.
-    pub fn of(s: &Span, loc: Loc, services: &mut Names, ops: &mut Names) -> Row {
+    pub fn of(s: &Span, services: &mut Names, ops: &mut Names) -> Row {
         let mut flags = 0;
         if s.is_error() {
             flags |= ERROR;
@@ -72,7 +72,6 @@ impl Row {
             name: ops.code(&s.name),
             flags,
             kind: s.kind as u8,
-            loc,
         }
     }
 
@@ -86,3 +85,6 @@ impl Row {
         self.flags & ERROR != 0
     }
 }
+
+// A row is one cache line: the first pass writes a million of them into fresh memory.
+const _: () = assert!(std::mem::size_of::<Row>() == 64);

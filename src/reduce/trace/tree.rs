@@ -196,11 +196,11 @@ impl Links {
     }
 
     /// Gives each id met more than once (rare) its owner: the earliest row that is not a Zipkin
-    /// shared half (by start, then location), else the earliest shared half. Shared halves and
-    /// client/server twins fold into it; any other row is a duplicate, reported in id order.
-    /// Sorting only these rows keeps a trace made of repeats at n log n. The owner depends on
-    /// the rows, not on their order, so that statistics (which link rows in input order) and
-    /// trees (rows by start) agree.
+    /// shared half (by start, then by place in `rs`), else the earliest shared half. Shared
+    /// halves and client/server twins fold into it; any other row is a duplicate, reported in
+    /// id order. Sorting only these rows keeps a trace made of repeats at n log n. Rows of equal
+    /// start come in input order both in statistics (which link rows in input order) and in
+    /// trees (rows by start, then input order), so both find the same owner.
     fn resolve_repeats(&mut self, rs: &[Row]) {
         self.repeats.clear();
         for (k, r) in rs.iter().enumerate() {
@@ -216,7 +216,7 @@ impl Links {
                 .map(|&(_, k)| k)
                 .min_by_key(|&k| {
                     let r = &rs[k as usize];
-                    (r.flags & SHARED, r.start, r.loc)
+                    (r.flags & SHARED, r.start, k)
                 })
                 .unwrap_or(group[0].1);
             // The owner replaces the mark, now that every repeated row is collected.
@@ -413,7 +413,6 @@ pub fn self_time(start: i64, end: i64, kids: impl Iterator<Item = (i64, i64)>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reduce::trace::row::Loc;
 
     fn row(span: u64, parent: u64, start: i64, end: i64) -> Row {
         Row {
@@ -426,11 +425,6 @@ mod tests {
             name: 0,
             flags: 0,
             kind: 0,
-            loc: Loc {
-                source: 0,
-                offset: 0,
-                index: 0,
-            },
         }
     }
 
@@ -474,16 +468,15 @@ mod tests {
         assert_eq!(self_time(0, 100, std::iter::empty()), 100);
     }
 
-    /// Linking by the definition, in quadratic time: the earliest row (by start, then
-    /// location) with an id that is not a shared half owns it, else the earliest shared half;
+    /// Linking by the definition, in quadratic time: the earliest row (by start, then place)
+    /// with an id that is not a shared half owns it, else the earliest shared half;
     /// shared halves and client/server twins of the owner fold into it; other rows with the id
     /// are duplicates, reported in id order.
     fn link_by_definition(rs: &[Row]) -> (Vec<Option<u32>>, Vec<bool>, Vec<u32>, Vec<Finding>) {
         let n = rs.len();
         let owner = |id: SpanId| {
             let all: Vec<usize> = (0..n).filter(|&k| rs[k].span == id).collect();
-            let earliest =
-                |ks: Vec<usize>| ks.into_iter().min_by_key(|&k| (rs[k].start, rs[k].loc));
+            let earliest = |ks: Vec<usize>| ks.into_iter().min_by_key(|&k| (rs[k].start, k));
             let plain: Vec<usize> = all
                 .iter()
                 .copied()
@@ -540,8 +533,7 @@ mod tests {
         ) {
             // Few ids, so that repeats, shared halves, twins, orphans and self-parents are
             // common; wide ones too, so that the table's probing is exercised. Rows come in
-            // any order of start (ties too, which locations decide): the owner of an id must not
-            // depend on the order.
+            // any order of start, with ties (which their places decide).
             let rs: Vec<Row> = spans
                 .iter()
                 .enumerate()
@@ -550,7 +542,6 @@ mod tests {
                     let mut r = row(wide(span), if parent < 2 { 0 } else { wide(parent) }, start, 100);
                     r.flags = if shared { SHARED } else { 0 };
                     r.kind = kind;
-                    r.loc.offset = (i as u64 * 7) % 40;
                     r
                 })
                 .collect();

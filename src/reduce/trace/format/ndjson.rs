@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::super::ids::{self, span_id, trace_id, IdNames};
 use super::super::names::Names;
-use super::super::row::{Loc, Row, ERROR, FOLLOWS_FROM};
+use super::super::row::{Row, ERROR, FOLLOWS_FROM};
 use super::super::span::{Event, Kind, Link, Span, Status};
 use super::otlp;
 use crate::decode::cell::Cell;
@@ -271,7 +271,6 @@ impl<'f> RowDecoder<'f> {
         json: &'a [u8],
         slots: &mut CellSlots<'a>,
         names: RowNames,
-        loc: Loc,
     ) -> Result<Row, String> {
         decode_cells(json, &self.proj, slots).map_err(|e| e.0)?;
         let cells = slots.cells();
@@ -329,7 +328,6 @@ impl<'f> RowDecoder<'f> {
             name,
             flags,
             kind: c.kind as u8,
-            loc,
         })
     }
 }
