@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::error::ObsError;
-use crate::input::{Chunk, ChunkReader};
+use crate::input::{Chunk, ChunkData, ChunkReader};
 
 /// What the consumer wants after a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +123,10 @@ where
         size: window.chunks(threads),
     });
     let (tx, rx) = crossbeam_channel::unbounded::<(u64, Item<T>)>();
+    // The map of the source being read, held until every chunk is done (see `unmap_later`).
+    let mut held: Option<Arc<memmap2::Mmap>> = None;
 
-    std::thread::scope(|scope| {
+    let result = std::thread::scope(|scope| {
         let win = Arc::clone(&window);
         let consumer = scope.spawn(move || -> anyhow::Result<()> {
             let mut pending: BTreeMap<u64, Item<T>> = BTreeMap::new();
@@ -165,6 +167,11 @@ where
                     }
                 };
                 next_seq = chunk.seq + 1;
+                if let ChunkData::Mapped(map, _) = &chunk.data {
+                    if !held.as_ref().is_some_and(|h| Arc::ptr_eq(h, map)) {
+                        held = Some(Arc::clone(map));
+                    }
+                }
                 if !window.wait_for(chunk.seq) {
                     break;
                 }
@@ -185,5 +192,22 @@ where
         consumer
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: consumer thread panicked")))
-    })
+    });
+    unmap_later(held);
+    result
+}
+
+/// Unmaps `map` on a thread of its own, if this is its last holder. Unmapping a large file
+/// costs a page table entry per 4 KiB page: 20 ms for 300 MB here. Dropped by the worker that
+/// finished the last chunk, it held up the end of the pass (the pool waits for its jobs), with
+/// the other core idle; this way the work after the pass goes on meanwhile.
+fn unmap_later(map: Option<Arc<memmap2::Mmap>>) {
+    let Some(map) = map else { return };
+    if Arc::strong_count(&map) > 1 {
+        return;
+    }
+    // Should no thread start, the map is dropped here, as it would have been anyway.
+    let _ = std::thread::Builder::new()
+        .name("obs-unmap".into())
+        .spawn(move || drop(map));
 }
