@@ -378,24 +378,24 @@ pub fn stats(spans: &Spans, by: &[StatKey]) -> (Vec<OpStats>, usize) {
     // Groups merged by key; each group's durations are copied once, into a vector of their
     // total length (merging pieces pairwise copied them once per level, and regrew them).
     let mut merged = Groups::new(dims);
-    let mut parts: Vec<Vec<Vec<i64>>> = Vec::new();
+    let mut lists: Vec<Vec<Vec<i64>>> = Vec::new();
     for (g, _) in pieces {
         for (key, mut st) in g.groups {
             let slot = merged.slot(key) as usize;
-            if parts.len() <= slot {
-                parts.resize_with(slot + 1, Vec::new);
+            if lists.len() <= slot {
+                lists.resize_with(slot + 1, Vec::new);
             }
-            parts[slot].push(std::mem::take(&mut st.durations));
+            lists[slot].push(std::mem::take(&mut st.durations));
             merged.groups[slot].1.absorb(st);
         }
     }
     let mut out: Vec<OpStats> = merged
         .groups
         .into_par_iter()
-        .zip(parts)
-        .map(|((k, mut v), parts)| {
+        .zip(lists)
+        .map(|((k, mut v), lists)| {
             v.key = k[..by.len()].to_vec();
-            v.durations = parts.concat();
+            v.durations = lists.concat();
             if !v.durations.is_empty() {
                 v.percentiles = quantiles(&mut v.durations, [0.5, 0.95, 0.99]).map(Some);
             }

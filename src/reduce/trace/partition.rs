@@ -1,12 +1,13 @@
 //! Rows spread over partitions by trace id, so that each partition can be grouped, linked into
 //! trees and summed up on its own: in parallel, and in cache.
 //!
-//! Sorting all rows at once by trace (a million 80-byte rows is 80 MB) spent most of its time
+//! Sorting all rows at once by trace (a million rows of 64 bytes) spent most of its time
 //! waiting on memory. Instead, each worker of the first pass buckets its chunk's rows by a hash
 //! of the trace id while they are still in cache, and later each partition gathers its buckets
-//! from every chunk (a few thousand rows) and groups them by trace there, sorting each trace's
-//! few rows by start. Every span of a trace lands in the same partition, so a partition holds
-//! whole traces.
+//! from every chunk (a few thousand rows) and groups them by trace there: for trees sorting each
+//! trace's few rows by start ([`Partitioned::gather`]), for statistics in input order
+//! ([`Partitioned::group`]). Every span of a trace lands in the same partition, so a partition
+//! holds whole traces.
 
 use rustc_hash::FxHashMap;
 
