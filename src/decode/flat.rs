@@ -228,15 +228,22 @@ const POW10_INT: [u64; 9] = [
     100_000_000,
 ];
 
+const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+
 /// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first
-/// that is not, and the number they spell.
-fn leading_digits(w: u64) -> (usize, u64) {
-    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+/// that is not.
+fn digit_count(w: u64) -> usize {
     // A byte is a digit when its high nibble is 3 and its low nibble at most 9 (adding 6 to
     // the low nibble alone never carries into the next byte).
     let not_digit =
         ((w & HIGH_NIBBLES) ^ (ONES * 0x30)) | (((w & !HIGH_NIBBLES) + ONES * 6) & HIGH_NIBBLES);
-    let n = (not_digit.trailing_zeros() / 8) as usize;
+    (not_digit.trailing_zeros() / 8) as usize
+}
+
+/// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first
+/// that is not, and the number they spell.
+fn leading_digits(w: u64) -> (usize, u64) {
+    let n = digit_count(w);
     if n == 0 {
         return (0, 0);
     }
@@ -247,15 +254,6 @@ fn leading_digits(w: u64) -> (usize, u64) {
     let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
     let v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
     (n, v)
-}
-
-/// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first
-/// that is not: [`leading_digits`] without the value.
-fn digit_count(w: u64) -> usize {
-    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    let not_digit =
-        ((w & HIGH_NIBBLES) ^ (ONES * 0x30)) | (((w & !HIGH_NIBBLES) + ONES * 6) & HIGH_NIBBLES);
-    (not_digit.trailing_zeros() / 8) as usize
 }
 
 /// The digits of `b` from `at` on: how many, and with `SUM`, `m` followed by them as one

@@ -95,6 +95,11 @@ impl Batch {
         self.shift = shift;
     }
 
+    /// Where partition `p`'s bucket is in `rows` (and in `locs`, when kept).
+    fn bucket(&self, p: usize) -> std::ops::Range<usize> {
+        self.bounds[p] as usize..self.bounds[p + 1] as usize
+    }
+
     /// `r`, one of the batch's rows, with global codes.
     fn global_row(&self, r: &Row) -> Row {
         let mut r = *r;
@@ -172,10 +177,9 @@ impl Partitioned {
         rows.clear();
         read.clear();
         for b in &self.batches {
-            let (from, to) = (b.bounds[p] as usize, b.bounds[p + 1] as usize);
-            rows.extend(b.rows[from..to].iter().map(|r| b.global_row(r)));
+            rows.extend(b.rows[b.bucket(p)].iter().map(|r| b.global_row(r)));
             // Batches without locations have none for any row.
-            let held = b.locs.get(from..to).unwrap_or_default();
+            let held = b.locs.get(b.bucket(p)).unwrap_or_default();
             read.extend(held.iter().map(|l| b.global_loc(l)));
         }
         // Group rows by trace through a hash map, then sort each trace's few rows: a comparison
@@ -248,7 +252,7 @@ impl Partitioned {
         // the last trace met is checked before the map.
         let mut last: Option<(TraceId, u32)> = None;
         for b in &self.batches {
-            for r in &b.rows[b.bounds[p] as usize..b.bounds[p + 1] as usize] {
+            for r in &b.rows[b.bucket(p)] {
                 let g = match last {
                     Some((t, g)) if t == r.trace => g,
                     _ => {
@@ -276,7 +280,7 @@ impl Partitioned {
         out.resize(group.len(), Row::default());
         let mut i = 0;
         for b in &self.batches {
-            for r in &b.rows[b.bounds[p] as usize..b.bounds[p + 1] as usize] {
+            for r in &b.rows[b.bucket(p)] {
                 let g = group[i] as usize;
                 i += 1;
                 out[next[g] as usize] = b.global_row(r);
