@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use super::cell::Cell;
 use super::hex::{hex_words, Hex};
+use super::plain::plain_run;
 use super::shape::{Seen, Shape, Target};
 use serde_json::Value;
 
@@ -287,18 +288,6 @@ fn digit_run<const SUM: bool>(b: &[u8], at: usize, mut m: u64) -> (usize, u64) {
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that ends the plain run of a string: a quote, a backslash
-/// or a control character. Only the lowest flagged byte is exact (borrows can flag bytes after
-/// it), which is the only one read.
-fn stops(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let slash = w ^ (ONES * u64::from(b'\\'));
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    (zero(quote) | zero(slash) | control) & HIGH
-}
 
 impl<'a> Scanner<'a> {
     /// Records the scalar value from `start` to here for the shape (see [`Shape::learn`]).
@@ -459,26 +448,7 @@ impl<'a> Scanner<'a> {
     /// [`Scanner::string`] for a string that started at `start`, read up to here already and
     /// plain so far.
     fn string_from(&mut self, start: usize) -> Option<&'a str> {
-        // Eight bytes at a time: strings in logs are mostly long plain runs. The lowest byte
-        // that stops a run is the string's end when it is a quote; the last few bytes of a
-        // line go one at a time.
-        loop {
-            let Some(chunk) = self.b.get(self.i..self.i + 8) else {
-                while let Some(&c) = self.b.get(self.i) {
-                    if c == b'"' || c == b'\\' || c < 0x20 {
-                        break;
-                    }
-                    self.i += 1;
-                }
-                break;
-            };
-            let m = stops(u64::from_le_bytes(chunk.try_into().ok()?));
-            if m != 0 {
-                self.i += (m.trailing_zeros() / 8) as usize;
-                break;
-            }
-            self.i += 8;
-        }
+        self.i += plain_run(&self.b[self.i..]);
         if self.peek()? != b'"' {
             return None;
         }

@@ -4,4 +4,5 @@ pub mod cell;
 pub mod flat;
 pub mod hex;
 pub mod json;
+mod plain;
 mod shape;
