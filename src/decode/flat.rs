@@ -441,12 +441,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// The text of a string whose opening quote was just read, up to and past its closing one.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.string_from(self.i)
     }
 
     /// [`Scanner::string`] for a string that started at `start`, read up to here already and
     /// plain so far.
+    #[inline(always)]
     fn string_from(&mut self, start: usize) -> Option<&'a str> {
         self.i += plain_run(&self.b[self.i..]);
         if self.peek()? != b'"' {
@@ -490,6 +492,11 @@ impl<'a> Scanner<'a> {
     }
 
     /// A projected value: a scalar. Objects and arrays go the serde route.
+    // This, `skip_scalar`, `string` and `string_from` are inlined into their callers (the
+    // shape reader above all): as calls, with a `Cell` returned through memory and registers
+    // saved and restored for every value, they were 4% of `obs trace stats`' instructions and
+    // 11% of `obs aggregate`'s.
+    #[inline(always)]
     pub(super) fn scalar(&mut self) -> Option<Cell<'a>> {
         match self.peek()? {
             b'"' => {
@@ -614,6 +621,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Checks and passes over a scalar value.
+    #[inline(always)]
     pub(super) fn skip_scalar(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => {
