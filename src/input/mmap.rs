@@ -1,5 +1,4 @@
-//! Memory-mapping of regular files: with [`super::prefetch`]'s cache hint, the only `unsafe` in
-//! obs.
+//! Memory-mapping of regular files: the only `unsafe` in obs.
 
 use std::fs::File;
 

@@ -29,24 +29,22 @@ impl<'a> Prefetch<'a> {
     pub fn reach(&mut self, at: usize) {
         let want = at.saturating_add(AHEAD).min(self.bytes.len());
         while self.next < want {
-            hint(self.bytes[self.next..].as_ptr());
+            hint(&self.bytes[self.next]);
             self.next += LINE;
         }
     }
 }
 
+/// Asks for the cache line holding `byte`. SSE's prefetch is part of every x86_64 CPU;
+/// `safe_arch` wraps it as a safe function (a prefetch reads nothing into the program and cannot
+/// fault).
 #[cfg(target_arch = "x86_64")]
-#[allow(unsafe_code)]
-fn hint(p: *const u8) {
-    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-    // SAFETY: a prefetch is only a hint to the cache: it reads nothing into the program, cannot
-    // fault, and changes no memory; `p` points into a live slice besides. SSE, which the
-    // instruction belongs to, is part of every x86_64 CPU.
-    unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast()) }
+fn hint(byte: &u8) {
+    safe_arch::prefetch_t0(byte);
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn hint(_: *const u8) {}
+fn hint(_: &u8) {}
 
 #[cfg(test)]
 mod tests {
