@@ -346,7 +346,7 @@ fn skew_ns(s: &str) -> anyhow::Result<i64> {
     let ms = crate::expr::duration_ms(s.trim())
         .or_else(|| s.trim().parse::<f64>().ok())
         .with_context(|| format!("--skew-tolerance: '{s}' is not a duration like 5ms or 1s"))?;
-    Ok((ms * 1e6).round() as i64)
+    Ok(crate::record::time::millis_nanos(ms))
 }
 
 /// Reads and builds every trace (or, with `only`, the chunks holding those id strings).
