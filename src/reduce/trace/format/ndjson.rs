@@ -20,7 +20,7 @@ use crate::decode::hex::Hex;
 use crate::decode::json::Projection;
 use crate::error::ObsError;
 use crate::record::path::Segment;
-use crate::record::time::{parse_time_value, time_nanos};
+use crate::record::time::{millis_nanos, parse_time_value, time_nanos};
 use crate::record::{value_text, FieldPath};
 
 /// What a field of a span line means.
@@ -172,7 +172,7 @@ fn core<'c, 'a: 'c>(
     let end = match time(Role::EndTime) {
         Some(e) => e,
         None => match get(Role::DurationMs).and_then(Cell::number) {
-            Some(ms) => start + (ms * 1e6).round() as i64,
+            Some(ms) => start + millis_nanos(ms),
             None => return Err("no end time or duration".into()),
         },
     };
@@ -211,7 +211,9 @@ enum Slot {
 pub struct RowDecoder<'f> {
     fields: &'f SpanFields,
     proj: Projection,
-    slots: Vec<Slot>,
+    /// By role, in [`ROLES`] order: a fixed array, so that reading a role's slot needs no
+    /// bounds check.
+    slots: [Slot; ROLES.len()],
     nested: bool,
     tz: Tz,
 }
@@ -230,31 +232,28 @@ impl<'f> RowDecoder<'f> {
     /// A decoder for span lines with these fields; wall-clock times are read in `tz`.
     pub fn new(fields: &'f SpanFields, tz: Tz) -> RowDecoder<'f> {
         let mut proj = Projection::default();
-        let slots = ROLES
-            .iter()
-            .map(|&(role, _, _)| {
-                let path = fields.path(role);
-                if matches!(role, Role::Attributes | Role::Events) {
-                    return Slot::Unused;
-                }
-                let keys = path.top_level_keys();
-                match (path.segments(), keys) {
-                    ([Segment::Key(k)], [only]) if k == only => {
-                        let slot = proj.add(k.clone());
-                        if matches!(role, Role::TraceId | Role::SpanId | Role::ParentSpanId) {
-                            proj.mark_hex(slot);
-                        }
-                        Slot::Key(slot)
+        let slots = ROLES.map(|(role, _, _)| {
+            let path = fields.path(role);
+            if matches!(role, Role::Attributes | Role::Events) {
+                return Slot::Unused;
+            }
+            let keys = path.top_level_keys();
+            match (path.segments(), keys) {
+                ([Segment::Key(k)], [only]) if k == only => {
+                    let slot = proj.add(k.clone());
+                    if matches!(role, Role::TraceId | Role::SpanId | Role::ParentSpanId) {
+                        proj.mark_hex(slot);
                     }
-                    _ => {
-                        for k in keys {
-                            proj.add(k.clone());
-                        }
-                        Slot::Path
-                    }
+                    Slot::Key(slot)
                 }
-            })
-            .collect::<Vec<_>>();
+                _ => {
+                    for k in keys {
+                        proj.add(k.clone());
+                    }
+                    Slot::Path
+                }
+            }
+        });
         let nested = slots.iter().any(|s| matches!(s, Slot::Path));
         RowDecoder {
             fields,
