@@ -79,11 +79,20 @@ impl<'a> Cell<'a> {
 
     /// The text form used for ids and names: strings as they are, everything else as JSON
     /// writes it (the same as [`crate::record::value_text`]).
+    // Inlined, with the writing of other values out of line: span lines read two names through
+    // it, and as a call each paid for the registers of the JSON writer.
+    #[inline]
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Cell::Str(s) => Cow::Borrowed(s),
-            other => Cow::Owned(other.to_value().to_string()),
+            other => Cow::Owned(other.written()),
         }
+    }
+
+    /// The value as JSON writes it.
+    #[inline(never)]
+    fn written(&self) -> String {
+        self.to_value().to_string()
     }
 
     /// A number from a JSON number or from a string holding one (as

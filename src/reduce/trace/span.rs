@@ -35,12 +35,21 @@ impl Kind {
 
     /// [`Kind::parse`] on a value borrowed from its line.
     pub fn of(v: &Cell) -> Kind {
+        // The usual spellings first, without trimming or case folding; the rest out of line
+        // (read once per span line, the general reading's registers were saved and restored
+        // on every call).
         match v {
-            Cell::Int(_) | Cell::UInt(_) => Kind::from_int(v.as_i64().unwrap_or(0)),
-            // The usual spellings first, without trimming or case folding.
             Cell::Str(s) if s == "server" => Kind::Server,
             Cell::Str(s) if s == "client" => Kind::Client,
             Cell::Str(s) if s == "internal" => Kind::Internal,
+            _ => Kind::of_other(v),
+        }
+    }
+
+    #[inline(never)]
+    fn of_other(v: &Cell) -> Kind {
+        match v {
+            Cell::Int(_) | Cell::UInt(_) => Kind::from_int(v.as_i64().unwrap_or(0)),
             Cell::Str(s) => {
                 let s = crate::record::trim(s);
                 let s = s.strip_prefix("SPAN_KIND_").unwrap_or(s);
@@ -112,6 +121,16 @@ impl Status {
 
     /// [`Status::parse`] on a value borrowed from its line.
     pub fn of(v: &Cell) -> Status {
+        // As in `Kind::of`: the usual spellings here, the rest out of line.
+        match v {
+            Cell::Str(s) if s == "OK" => Status::Ok,
+            Cell::Str(s) if s == "ERROR" => Status::Error,
+            _ => Status::of_other(v),
+        }
+    }
+
+    #[inline(never)]
+    fn of_other(v: &Cell) -> Status {
         match v {
             Cell::Tree(t) => t.get("code").map_or(Status::Unset, Status::parse),
             Cell::Int(_) | Cell::UInt(_) => match v.as_i64() {
@@ -119,9 +138,6 @@ impl Status {
                 Some(2) => Status::Error,
                 _ => Status::Unset,
             },
-            // The usual spellings first, without trimming or case folding.
-            Cell::Str(s) if s == "OK" => Status::Ok,
-            Cell::Str(s) if s == "ERROR" => Status::Error,
             Cell::Str(s) => {
                 let s = crate::record::trim(s);
                 let s = s.strip_prefix("STATUS_CODE_").unwrap_or(s);
@@ -229,5 +245,51 @@ impl Span {
     /// Duration in ns (0 when the end is before the start).
     pub fn duration(&self) -> i64 {
         (self.end - self.start).max(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kinds_in_every_spelling() {
+        let cases = [
+            (json!("server"), Kind::Server),
+            (json!("client"), Kind::Client),
+            (json!("internal"), Kind::Internal),
+            (json!("SPAN_KIND_PRODUCER"), Kind::Producer),
+            (json!(" Consumer "), Kind::Consumer),
+            (json!("SERVER"), Kind::Server),
+            (json!(3), Kind::Client),
+            (json!("2"), Kind::Server),
+            (json!("sideways"), Kind::Unspecified),
+            (json!(null), Kind::Unspecified),
+        ];
+        for (v, kind) in cases {
+            assert_eq!(Kind::parse(&v), kind, "{v}");
+        }
+    }
+
+    #[test]
+    fn statuses_in_every_spelling() {
+        let cases = [
+            (json!("OK"), Status::Ok),
+            (json!("ERROR"), Status::Error),
+            (json!("STATUS_CODE_ERROR"), Status::Error),
+            (json!("ok"), Status::Ok),
+            (json!("failed"), Status::Error),
+            (json!({"code": 2}), Status::Error),
+            (json!({"code": "STATUS_CODE_OK"}), Status::Ok),
+            (json!(1), Status::Ok),
+            (json!(2), Status::Error),
+            (json!(true), Status::Error),
+            (json!(false), Status::Unset),
+            (json!("UNSET"), Status::Unset),
+        ];
+        for (v, status) in cases {
+            assert_eq!(Status::parse(&v), status, "{v}");
+        }
     }
 }

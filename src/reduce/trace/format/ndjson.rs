@@ -161,8 +161,7 @@ fn core<'c, 'a: 'c>(
         None => tp.map(|t| t.trace).ok_or("no trace id")?,
     };
     let span_of = |role: Role, names: &mut IdNames| {
-        ids::span_id_of_hex(hex(role))
-            .unwrap_or_else(|| get(role).and_then(|t| span_id(&t.text(), names)))
+        ids::span_id_of_hex(hex(role)).unwrap_or_else(|| span_of_text(get(role), names))
     };
     let span = span_of(Role::SpanId, names).ok_or("no span id")?;
     let parent = span_of(Role::ParentSpanId, names)
@@ -192,6 +191,14 @@ fn core<'c, 'a: 'c>(
         error,
         kind: get(Role::Kind).map_or(Kind::Unspecified, Kind::of),
     })
+}
+
+/// The span id in `cell`'s text, for ids the decoder did not read as hex.
+// Out of line: inside the closure that reads a span id, it made every call (two per span line)
+// save and restore the registers of text hashing it rarely reaches.
+#[inline(never)]
+fn span_of_text(cell: Option<&Cell>, names: &mut IdNames) -> Option<ids::SpanId> {
+    cell.and_then(|t| span_id(&t.text(), names))
 }
 
 /// Where the first pass finds a role in the projected top-level keys.
