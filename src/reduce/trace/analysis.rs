@@ -261,6 +261,21 @@ impl Groups {
     }
 
     fn slot(&mut self, key: GroupKey) -> u32 {
+        // A group met before in the dense table is answered here, inlined into the per-span
+        // loop; the rest out of line, whose registers every call saved and restored otherwise.
+        let [a, b, c] = key.map(|k| k as usize);
+        if b < self.dims[1] && c < self.dims[2] {
+            let at = (a * self.dims[1] + b) * self.dims[2] + c;
+            if let Some(&e) = self.dense.get(at).filter(|&&e| e != 0) {
+                return e - 1;
+            }
+        }
+        self.add_or_find(key)
+    }
+
+    /// [`Groups::slot`] of a key that is new, or that the dense table does not hold.
+    #[inline(never)]
+    fn add_or_find(&mut self, key: GroupKey) -> u32 {
         let next = self.groups.len() as u32;
         let [a, b, c] = key.map(|k| k as usize);
         let at = (a * self.dims[1] + b) * self.dims[2] + c;
