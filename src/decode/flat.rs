@@ -524,6 +524,8 @@ impl<'a> Scanner<'a> {
 
     /// A number as serde hands it to [`Cell`]: a non-negative integer as `UInt`, a negative one
     /// as `Int`, anything with a fraction or exponent as `Float`.
+    // Inlined like `scalar`, with the full parse of rarer numbers (`float`) out of line: as a
+    // call, each of a span line's two projected numbers saved and restored registers for it.
     #[inline(always)]
     fn number(&mut self) -> Option<Cell<'a>> {
         let n = self.number_text::<true>()?;
@@ -598,6 +600,7 @@ impl<'a> Scanner<'a> {
 
     /// The number from `start` to here, parsed in full: std's parse rounds correctly, as
     /// sonic-rs and serde_json do.
+    // Out of line, so that `number` stays small where it is inlined.
     #[inline(never)]
     fn float(&self, start: usize) -> Option<Cell<'a>> {
         self.text[start..self.i]
