@@ -260,15 +260,18 @@ impl Groups {
         }
     }
 
+    /// Where `key` is in the dense table, when its codes are within the table's ranges.
+    fn dense_at(&self, key: GroupKey) -> Option<usize> {
+        let [a, b, c] = key.map(|k| k as usize);
+        (b < self.dims[1] && c < self.dims[2]).then(|| (a * self.dims[1] + b) * self.dims[2] + c)
+    }
+
     fn slot(&mut self, key: GroupKey) -> u32 {
         // A group met before in the dense table is answered here, inlined into the per-span
         // loop; the rest out of line, whose registers every call saved and restored otherwise.
-        let [a, b, c] = key.map(|k| k as usize);
-        if b < self.dims[1] && c < self.dims[2] {
-            let at = (a * self.dims[1] + b) * self.dims[2] + c;
-            if let Some(&e) = self.dense.get(at).filter(|&&e| e != 0) {
-                return e - 1;
-            }
+        let known = self.dense_at(key).and_then(|at| self.dense.get(at));
+        if let Some(&e) = known.filter(|&&e| e != 0) {
+            return e - 1;
         }
         self.add_or_find(key)
     }
@@ -277,16 +280,14 @@ impl Groups {
     #[inline(never)]
     fn add_or_find(&mut self, key: GroupKey) -> u32 {
         let next = self.groups.len() as u32;
-        let [a, b, c] = key.map(|k| k as usize);
-        let at = (a * self.dims[1] + b) * self.dims[2] + c;
-        let slot = match self.dense.get_mut(at) {
-            Some(e) if b < self.dims[1] && c < self.dims[2] => {
+        let slot = match self.dense_at(key).and_then(|at| self.dense.get_mut(at)) {
+            Some(e) => {
                 if *e == 0 {
                     *e = next + 1;
                 }
                 *e - 1
             }
-            _ => *self.index.entry(key).or_insert(next),
+            None => *self.index.entry(key).or_insert(next),
         };
         if slot == next {
             self.groups.push((key, OpStats::default()));
