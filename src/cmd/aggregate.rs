@@ -163,7 +163,11 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     let total = reader.known_total();
     let progress = crate::output::progress::Progress::new(total, args.output.quiet);
     let filter = Filter::new(FilterSpec {
-        expr: args.where_expr.as_deref().map(Expr::parse).transpose()?,
+        expr: args
+            .where_expr
+            .as_deref()
+            .map(|e| Expr::parse_in(e, time.tz))
+            .transpose()?,
         raw: Vec::new(),
         invert: false,
         since,

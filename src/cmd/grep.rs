@@ -20,8 +20,12 @@ use crate::stage::filter::{Filter, FilterSpec};
 
 const HELP: &str = "\
 Expressions:
-  level=ERROR                      equal (text), case-sensitive
+  level=ERROR  level='ERROR'       equal (text), case-sensitive; \"…\" or '…' quote
   amount>10000  http.status>=500   numeric: holds only for numbers and numeric strings (\"2999.00\")
+  duration>2s                      durations (ns, us, ms, s, m, h) are milliseconds
+  ts>=2024-05-01T06:00+05:30       timestamps compare as instants (offset-less: in --tz)
+  level>=WARN                      levels by severity, any case: WARN, ERROR, FATAL
+                                   (<, >, <=, >= take only numbers, timestamps and levels)
   level!=INFO                      present and not equal (missing fields never compare)
   message~=timeout                 substring
   message~~=\"(?i)gateway timeout\"  regex (Rust regex syntax)
@@ -115,12 +119,15 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     } else {
         (args.where_expr.clone(), args.args.clone())
     };
-    let expr = expr_src.as_deref().map(Expr::parse).transpose()?;
     let setup::TimeWindow {
         spec: time,
         since,
         until,
     } = setup::time(&args.time)?;
+    let expr = expr_src
+        .as_deref()
+        .map(|e| Expr::parse_in(e, time.tz))
+        .transpose()?;
     let format = setup::format(&args.output);
     let fields = setup::fields(&args.output)?;
     if format != Format::EsBulk && args.bulk.used() {

@@ -461,7 +461,11 @@ impl Loaded {
 
 /// Applies `--where/--since/--until`; returns the selected summaries in trace order.
 fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
-    let expr = sel.where_expr.as_deref().map(Expr::parse).transpose()?;
+    let expr = sel
+        .where_expr
+        .as_deref()
+        .map(|e| Expr::parse_in(e, l.tz))
+        .transpose()?;
     let now = chrono::Utc::now();
     let bound = |s: &Option<String>| -> anyhow::Result<Option<i64>> {
         Ok(s.as_deref()

@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use super::{Expr, InSet, Literal, Op, Test};
+use super::{level_rank, Expr, InSet, Literal, Op, Test};
+use crate::record::time::parse_time_value;
 use crate::record::{value_number, value_text, FieldPath, Record};
 
 /// Anything an expression can be evaluated against.
@@ -96,6 +97,9 @@ fn compare(v: &Value, op: Op, lit: &Literal) -> bool {
         (Value::Null, _) | (_, Literal::Null) => None,
         (Value::Array(_) | Value::Object(_), _) => None,
         (Value::Bool(b), Literal::Bool(l)) => return op == Op::Eq && b == l,
+        (_, Literal::Time(t, tz, _)) => parse_time_value(v, *tz).map(|x| x.cmp(t)),
+        (Value::String(s), Literal::Level(rank, _)) => level_rank(s).map(|r| r.cmp(rank)),
+        (_, Literal::Level(..)) => None,
         // Against a number, only numbers (or numeric strings) compare: `amount>1000` must not
         // hold for "n/a" or true by comparing text.
         (_, Literal::Num(n, text)) => match value_number(v) {
@@ -178,6 +182,75 @@ mod tests {
         assert!(check("t<5000ns and t>3us", d.clone()));
         assert!(check("s=5m", d.clone()), "text equality as written");
         assert!(!check("s>1m", d));
+    }
+
+    #[test]
+    fn order_is_numeric_temporal_or_by_severity_and_nothing_else() {
+        let r = json!({"amount": 15000, "s": "2999.00", "level": "warn",
+                       "ts": "2024-05-01T06:30:00+05:30", "epoch": 1714525200});
+        // Quoted or not, a number is a number.
+        assert!(check(r#"amount>"10000""#, r.clone()) && check("amount>10000", r.clone()));
+        assert!(!check(r#"s>"10000""#, r.clone()) && check(r#"s<"10000""#, r.clone()));
+        // Levels by severity, in any case; a value that is no level never compares.
+        assert!(check("level>=WARN", r.clone()) && check("level>=warning", r.clone()));
+        assert!(check("level<ERROR", r.clone()) && !check("level>=error", r.clone()));
+        assert!(!check("amount>=WARN", r.clone()));
+        for (lvl, want) in [
+            ("ERROR", true),
+            ("Fatal", true),
+            ("INFO", false),
+            ("debug", false),
+        ] {
+            assert_eq!(check("level>=WARN", json!({"level": lvl})), want, "{lvl}");
+        }
+        // Timestamps as instants, whatever the offset or form of either side.
+        assert!(check("ts>=2024-05-01T06:00+05:30", r.clone()));
+        assert!(check("ts<2024-05-01T01:01:00Z", r.clone()));
+        assert!(!check("ts>=2024-05-01T01:01:00Z", r.clone()));
+        assert!(check(
+            "epoch>=2024-05-01T01:00:00Z and epoch<=2024-05-01T01:00:00Z",
+            r.clone()
+        ));
+        // Single quotes, the SQL habit, are a string as written.
+        assert!(check("level='warn'", r.clone()) && !check("level='WARN'", r.clone()));
+        assert!(check("x='it''s'", json!({"x": "it's"})));
+        // Anything else has no order: refused at parse time, with the column.
+        for bad in ["level>=E", "x<abc", "x>true", "x<=null", r#"x>"n/a""#] {
+            let e = Expr::parse(bad).expect_err(bad).to_string();
+            assert!(e.contains("compares numbers"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_non_ascii_is_read() {
+        for deep in [
+            format!("{}a=1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}a=1", "not ".repeat(100_000)),
+            format!("{}a=1{}", "!".repeat(100_000), ""),
+            format!("{}a=1{}", "any(".repeat(100_000), ")".repeat(100_000)),
+        ] {
+            let e = Expr::parse(&deep).expect_err("too deep").to_string();
+            assert!(
+                e.contains("nested deeper than 128"),
+                "{}",
+                &e[..80.min(e.len())]
+            );
+        }
+        let ok = format!("{}a=1{}", "(".repeat(128), ")".repeat(128));
+        assert!(check(&ok, json!({"a": 1})));
+        for src in [
+            "x=é",
+            "é=x",
+            "x~=é and y=ü",
+            "é",
+            "x in (é, ü)",
+            "nötig=1",
+            "ändern",
+        ] {
+            let _ = Expr::parse(src).expect(src);
+        }
+        assert!(check("city=Bengaluru or name=é", json!({"name": "é"})));
+        assert!(Expr::parse("x=1 añd y=2").is_err());
     }
 
     #[test]

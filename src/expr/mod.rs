@@ -6,6 +6,7 @@
 //! and     := unary ( ("and" | "&&") unary )*
 //! unary   := ("not" | "!") unary | primary
 //! primary := "(" expr ")" | "exists(" path ")" | "any(" expr ")" | "true" | "false"
+//!            (groups nest at most [`parse::MAX_NESTING`] deep)
 //!          | path [ op value | "in" "(" value, … ")" | "in" @file ]
 //! op      := = | == | != | < | <= | > | >= | ~= (substring) | ~~= (regex)
 //! ```
@@ -13,7 +14,12 @@
 //! Semantics, chosen to be unsurprising on messy logs:
 //! * against a number literal, comparisons are numeric: the value must be a number or a string
 //!   holding one (`"2999.00"`); any other value (`"n/a"`, `true`, an object) never satisfies
-//!   `=`, `<`, `>`…; against a text literal, comparisons compare text;
+//!   `=`, `<`, `>`…; `=` and `!=` against a text literal compare text;
+//! * `<`, `<=`, `>`, `>=` take a number or duration (quoted or not: `amount>"10000"` is
+//!   `amount>10000`), a timestamp (`ts>=2024-05-01T06:00+05:30`, compared as instants; values
+//!   may be any time form obs reads), or a level (`level>=WARN`: WARN, ERROR, FATAL in any
+//!   case, by severity); any other literal is refused when the expression is parsed;
+//! * `'single quotes'` are a string as written, like `"double quotes"`;
 //! * a comparison on a missing field is false, `!=` included, so `not level=ERROR` matches lines
 //!   without `level`, and `level!=ERROR` does not;
 //! * `null` only equals `null`; a null field is otherwise treated like a missing one;
@@ -26,11 +32,13 @@
 //!   in `obs trace list`); a plain log line has none, so it never holds there.
 
 mod eval;
-mod parse;
+pub mod parse;
 pub mod prefilter;
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use regex::Regex;
 
 use crate::decode::json::Projection;
@@ -68,13 +76,38 @@ pub enum Literal {
     Bool(bool),
     /// `null`.
     Null,
+    /// A timestamp on the right of `<`, `<=`, `>`, `>=`: values compare as instants, read in
+    /// the zone kept here when they carry no offset.
+    Time(DateTime<Utc>, Tz, String),
+    /// A log level on the right of `<`, `<=`, `>`, `>=`: values compare by severity
+    /// ([`level_rank`]), in any case.
+    Level(u8, String),
+}
+
+/// The severity of a level name, in any case: trace < debug < info < notice < warn < error <
+/// fatal (with their usual other spellings: `warning`, `err`, `crit`, `critical`, `panic`…).
+pub fn level_rank(name: &str) -> Option<u8> {
+    let lower = name.trim().to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "trace" | "trc" | "verbose" => 1,
+        "debug" | "dbg" => 2,
+        "info" | "inf" | "information" | "informational" => 3,
+        "notice" => 4,
+        "warn" | "wrn" | "warning" => 5,
+        "error" | "err" | "eror" => 6,
+        "fatal" | "crit" | "critical" | "alert" | "emerg" | "emergency" | "panic" => 7,
+        _ => return None,
+    })
 }
 
 impl Literal {
     /// The literal as text, for string comparisons.
     pub fn text(&self) -> &str {
         match self {
-            Literal::Num(_, t) | Literal::Str(t) => t,
+            Literal::Num(_, t)
+            | Literal::Str(t)
+            | Literal::Time(_, _, t)
+            | Literal::Level(_, t) => t,
             Literal::Bool(true) => "true",
             Literal::Bool(false) => "false",
             Literal::Null => "null",
@@ -149,9 +182,15 @@ pub enum Expr {
 }
 
 impl Expr {
-    /// Parses an expression; errors name the 1-based column.
+    /// Parses an expression; errors name the 1-based column. Offset-less timestamps in
+    /// comparisons are UTC; [`Expr::parse_in`] reads them in another zone.
     pub fn parse(src: &str) -> Result<Expr, ObsError> {
-        parse::Parser::new(src).parse()
+        Self::parse_in(src, Tz::UTC)
+    }
+
+    /// Parses an expression whose offset-less timestamps (`ts>=2024-05-01T06:00`) are in `tz`.
+    pub fn parse_in(src: &str, tz: Tz) -> Result<Expr, ObsError> {
+        parse::Parser::new(src, tz).parse()
     }
 
     /// Every path the expression reads.

@@ -1,8 +1,16 @@
 //! Recursive-descent parser for [`super::Expr`], with character columns in every error.
 
-use super::{Expr, InSet, Literal, Op, Test};
+use chrono_tz::Tz;
+
+use super::{level_rank, Expr, InSet, Literal, Op, Test};
 use crate::error::ObsError;
+use crate::record::time::parse_time_str;
 use crate::record::{parse_number, FieldPath};
+
+/// How deeply groups (`(`, `not`, `any(`) may nest. The parser and the evaluator recurse once
+/// per level, so without a bound a hostile expression (`((((…` × 10^5) overflows the stack;
+/// no expression a person writes comes near it. The same bound as JSON nesting in a line.
+pub const MAX_NESTING: usize = 128;
 
 /// Characters that end a bare path or value.
 fn is_stop(c: char) -> bool {
@@ -13,15 +21,32 @@ pub(super) struct Parser<'s> {
     src: &'s str,
     chars: Vec<(usize, char)>,
     pos: usize,
+    /// Groups open around the current position (bounded by [`MAX_NESTING`]).
+    depth: usize,
+    /// The zone of offset-less timestamps in comparisons (`ts>=2024-05-01T06:00`).
+    tz: Tz,
 }
 
 impl<'s> Parser<'s> {
-    pub(super) fn new(src: &'s str) -> Self {
+    pub(super) fn new(src: &'s str, tz: Tz) -> Self {
         Parser {
             src,
             chars: src.char_indices().collect(),
             pos: 0,
+            depth: 0,
+            tz,
         }
+    }
+
+    /// Enters one more level of nesting, or refuses past [`MAX_NESTING`].
+    fn enter(&mut self) -> Result<(), ObsError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.err(&format!(
+                "nested deeper than {MAX_NESTING} levels of '(', 'not' and 'any('"
+            )));
+        }
+        Ok(())
     }
 
     pub(super) fn parse(mut self) -> Result<Expr, ObsError> {
@@ -81,8 +106,10 @@ impl<'s> Parser<'s> {
     /// Consumes `word` if it stands next as a whole word (case-insensitive).
     fn keyword(&mut self, word: &str) -> bool {
         let rest = &self.src[self.byte_pos()..];
-        if rest.len() >= word.len()
-            && rest[..word.len()].eq_ignore_ascii_case(word)
+        // `get`, not slicing: the next bytes may stop inside a character (`x=é`).
+        if rest
+            .get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
             && rest[word.len()..]
                 .chars()
                 .next()
@@ -145,7 +172,10 @@ impl<'s> Parser<'s> {
                 && !self.src[self.byte_pos()..].starts_with("!=")
                 && self.symbol("!"))
         {
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -156,11 +186,13 @@ impl<'s> Parser<'s> {
             None => return Err(self.err("expected a condition")),
             Some('(') => {
                 self.pos += 1;
+                self.enter()?;
                 let e = self.or()?;
                 self.skip_ws();
                 if !self.symbol(")") {
                     return Err(self.err("expected ')'"));
                 }
+                self.depth -= 1;
                 return Ok(e);
             }
             Some(')') => return Err(self.err("unexpected ')': expected a condition")),
@@ -184,11 +216,13 @@ impl<'s> Parser<'s> {
             if !self.symbol("(") {
                 return Err(self.err("expected '(' after any"));
             }
+            self.enter()?;
             let inner = self.or()?;
             self.skip_ws();
             if !self.symbol(")") {
                 return Err(self.err("expected ')' to close any("));
             }
+            self.depth -= 1;
             return Ok(Expr::Any(Box::new(inner)));
         }
         let mut path = self.path()?;
@@ -208,7 +242,12 @@ impl<'s> Parser<'s> {
             Test::Contains(self.value("~=")?.0.text().to_string())
         } else if let Some(op) = self.op() {
             let sym = &self.src[self.chars[op_pos].0..self.byte_pos()];
-            Test::Cmp(op, self.value(sym)?.0)
+            let (lit, at) = self.value(sym)?;
+            let lit = match op {
+                Op::Eq | Op::Ne => lit,
+                Op::Lt | Op::Le | Op::Gt | Op::Ge => self.ordered(lit, sym, at)?,
+            };
+            Test::Cmp(op, lit)
         } else if self.keyword("in") {
             Test::In(self.in_list()?)
         } else {
@@ -242,6 +281,42 @@ impl<'s> Parser<'s> {
             }
         }
         Err(self.err_at(start, "unclosed '('"))
+    }
+
+    /// The literal of `<`, `<=`, `>`, `>=`: a number (or duration), a timestamp, or a log
+    /// level, quoted or not; anything else has no order worth guessing, so it is refused here
+    /// rather than compared as text.
+    fn ordered(&self, lit: Literal, sym: &str, at: usize) -> Result<Literal, ObsError> {
+        let text = match &lit {
+            Literal::Num(..) => return Ok(lit),
+            Literal::Str(t) => t.trim(),
+            Literal::Bool(_) | Literal::Null => {
+                return Err(self.err_at(
+                    at,
+                    &format!(
+                        "'{sym}' compares numbers, timestamps and levels, not '{}'",
+                        lit.text()
+                    ),
+                ))
+            }
+            Literal::Time(..) | Literal::Level(..) => return Ok(lit),
+        };
+        if let Some(n) = parse_number(text).or_else(|| duration_ms(text)) {
+            return Ok(Literal::Num(n, text.to_string()));
+        }
+        if let Some(rank) = level_rank(text) {
+            return Ok(Literal::Level(rank, text.to_string()));
+        }
+        if let Some(t) = parse_time_str(text, self.tz) {
+            return Ok(Literal::Time(t, self.tz, text.to_string()));
+        }
+        Err(self.err_at(
+            at,
+            &format!(
+                "'{sym}' compares numbers (10000, 2.5s), timestamps (2024-05-01T06:00+05:30) \
+                 and levels (WARN); '{text}' is none of them (= and ~= compare text)"
+            ),
+        ))
     }
 
     fn op(&mut self) -> Option<Op> {
@@ -300,6 +375,7 @@ impl<'s> Parser<'s> {
         let at = self.pos;
         match self.peek() {
             Some('"') => Ok((Literal::Str(self.quoted()?), at)),
+            Some('\'') => Ok((Literal::Str(self.single_quoted()?), at)),
             Some(c) if !is_stop(c) => {
                 let start = self.byte_pos();
                 while self
@@ -332,6 +408,25 @@ impl<'s> Parser<'s> {
                 }
                 _ => {}
             }
+        }
+        Err(self.err_at(start, "unclosed string"))
+    }
+
+    /// `'text'`, the SQL habit: taken as written, with `''` for a quote inside.
+    fn single_quoted(&mut self) -> Result<String, ObsError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            if c == '\'' {
+                if self.peek() == Some('\'') {
+                    self.pos += 1;
+                } else {
+                    return Ok(out);
+                }
+            }
+            out.push(c);
         }
         Err(self.err_at(start, "unclosed string"))
     }

@@ -1,10 +1,12 @@
 //! Time: finding a record's timestamp, parsing the forms logs use, and `--since/--until` bounds.
 //!
 //! Understood: RFC 3339 with any offset (`T` or space separator), the same without an offset
-//! (read as wall-clock time in `--tz`), dates (midnight in `--tz`), and epoch numbers whose unit
-//! (s/ms/µs/ns) is inferred from their magnitude. Everything is compared as UTC instants.
+//! (read as wall-clock time in `--tz`), dates (midnight in `--tz`), epoch numbers whose unit
+//! (s/ms/µs/ns) is inferred from their magnitude, the common log formats' own forms (Apache,
+//! log4j, syslog), and any other form given as `--time-format` (strftime). Everything is
+//! compared as UTC instants.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -169,6 +171,7 @@ pub fn parse_time_str(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
     ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
             return local(naive, tz);
@@ -180,7 +183,54 @@ pub fn parse_time_str(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return s.parse::<i64>().ok().and_then(from_epoch_int);
     }
-    parse_number(s).and_then(from_epoch)
+    parse_number(s)
+        .and_then(from_epoch)
+        .or_else(|| log_format_time(s, tz))
+}
+
+/// The common log formats' own forms, tried after the ISO ones: Apache/NGINX access logs
+/// (`17/May/2015:10:05:03 +0000`), ISO with minutes and an offset (`2024-05-01T06:00+05:30`),
+/// log4j/logback's comma before the milliseconds (`2024-05-01 10:00:00,123`, in `tz`), and
+/// syslog's year-less `May  1 10:00:00` (in `tz`, in the year that puts it at most a day
+/// ahead of now, as rsyslog reads it).
+// Out of line: reached only by values none of the ISO forms read.
+#[inline(never)]
+fn log_format_time(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    for fmt in [
+        "%d/%b/%Y:%H:%M:%S %z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    if s.len() > 20 && s.as_bytes()[19] == b',' && s.is_char_boundary(19) {
+        let dotted = format!("{}.{}", &s[..19], &s[20..]);
+        if let Ok(naive) = NaiveDateTime::parse_from_str(&dotted, "%Y-%m-%d %H:%M:%S%.f") {
+            return local(naive, tz);
+        }
+    }
+    syslog_time(s, tz, Utc::now())
+}
+
+/// `May  1 10:00:00` (optionally with fractional seconds) in the year that puts it no more
+/// than a day after `now`.
+pub fn syslog_time(s: &str, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() < 15 || !b[0].is_ascii_alphabetic() || b[3] != b' ' {
+        return None;
+    }
+    let year = now.with_timezone(&tz).year();
+    for y in [year, year - 1] {
+        let with_year = format!("{y} {s}");
+        let naive = NaiveDateTime::parse_from_str(&with_year, "%Y %b %e %H:%M:%S%.f").ok()?;
+        let t = local(naive, tz)?;
+        if t <= now + Duration::days(1) {
+            return Some(t);
+        }
+    }
+    None
 }
 
 fn local(naive: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
@@ -291,6 +341,42 @@ mod tests {
             Some(Utc.with_ymd_and_hms(2024, 4, 30, 18, 30, 0).unwrap())
         );
         assert_eq!(parse_time_str("yesterday-ish", ist()), None);
+    }
+
+    #[test]
+    fn the_common_log_formats_own_forms() {
+        let want = Utc.with_ymd_and_hms(2015, 5, 17, 10, 5, 3).unwrap();
+        assert_eq!(
+            parse_time_str("17/May/2015:10:05:03 +0000", ist()),
+            Some(want)
+        );
+        assert_eq!(
+            parse_time_str("17/May/2015:15:35:03 +0530", ist()),
+            Some(want)
+        );
+        let at_six = Utc.with_ymd_and_hms(2024, 5, 1, 0, 30, 0).unwrap();
+        assert_eq!(
+            parse_time_str("2024-05-01T06:00+05:30", ist()),
+            Some(at_six)
+        );
+        let log4j = parse_time_str("2024-05-01 10:00:00,123", ist()).expect("log4j");
+        assert_eq!(
+            log4j,
+            Utc.with_ymd_and_hms(2024, 5, 1, 4, 30, 0).unwrap() + Duration::milliseconds(123)
+        );
+        let now = Utc.with_ymd_and_hms(2024, 5, 3, 0, 0, 0).unwrap();
+        assert_eq!(
+            syslog_time("May  1 10:00:00", ist(), now),
+            Some(Utc.with_ymd_and_hms(2024, 5, 1, 4, 30, 0).unwrap())
+        );
+        // December's lines read in early January are last year's.
+        let january = Utc.with_ymd_and_hms(2025, 1, 2, 0, 0, 0).unwrap();
+        assert_eq!(
+            syslog_time("Dec 31 23:00:00", parse_tz("UTC").expect("tz"), january),
+            Some(Utc.with_ymd_and_hms(2024, 12, 31, 23, 0, 0).unwrap())
+        );
+        assert_eq!(parse_time_str("17/Mai/2015:10:05:03 +0000", ist()), None);
+        assert_eq!(syslog_time("Maybe 1 10:00:00", ist(), now), None);
     }
 
     #[test]

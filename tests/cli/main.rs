@@ -11,6 +11,7 @@ mod input;
 mod output;
 mod parallel;
 mod trace;
+mod trace_findings;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -198,7 +198,11 @@ fn core<'c, 'a: 'c>(
 // save and restore the registers of text hashing it rarely reaches.
 #[inline(never)]
 fn span_of_text(cell: Option<&Cell>, names: &mut IdNames) -> Option<ids::SpanId> {
-    cell.and_then(|t| span_id(&t.text(), names))
+    match cell? {
+        // JSON `null` is "no parent" (the commonest spelling in span NDJSON), not the id "null".
+        Cell::Null => None,
+        t => span_id(&t.text(), names),
+    }
 }
 
 /// Where the first pass finds a role in the projected top-level keys.
