@@ -47,8 +47,8 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l until -d 'Keep records 
 complete -c obs -n "__fish_obs_using_subcommand grep" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
 ndjson\t'One JSON object per line; kept lines byte for byte as read'
 pretty\t'Compact coloured lines: time, level, service, message, then key=value'
-table\t'An aligned table (columns from --fields or the first records)'
-csv\t'CSV with a header row (columns from --fields or the first record)'
+table\t'An aligned table (columns: --fields, or every key of any record)'
+csv\t'CSV with a header row (columns: --fields, or every key of any record)'
 es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
 parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
@@ -80,7 +80,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l every -d 'Time buc
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l sort -d 'Order by a metric or key, largest first (NAME:asc for smallest first)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l top -d 'Keep the first N groups (per time bucket with --every), by --sort or the first metric' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l weight -d 'Sampling weight field [default: sampling.adjusted_count when present]' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fail-if -d 'CI gate: exit 3 and print the groups for which this expression over the result columns holds, e.g. \'p99(response_time_ms) > 800\'. Repeatable' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fail-if -d 'CI gate: exit 3 and print the groups for which this expression over the result columns holds, e.g. \'p99(response_time_ms) > 800\'. Repeatable. A column not computed is an error (2), never a pass' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
@@ -95,8 +95,8 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep rec
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
 ndjson\t'One JSON object per line; kept lines byte for byte as read'
 pretty\t'Compact coloured lines: time, level, service, message, then key=value'
-table\t'An aligned table (columns from --fields or the first records)'
-csv\t'CSV with a header row (columns from --fields or the first record)'
+table\t'An aligned table (columns: --fields, or every key of any record)'
+csv\t'CSV with a header row (columns: --fields, or every key of any record)'
 es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
 parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F

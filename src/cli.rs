@@ -22,7 +22,8 @@ obs reads large JSON-lines (NDJSON) log dumps, plain or gzip/zstd-compressed, me
 in parallel, and never loses a line without saying so: every line is emitted, filtered or
 rejected, and `--stats` shows the accounting.
 
-Exit status: 0 success (grep: something matched), 1 nothing matched, 2 error.";
+Exit status: 0 success (grep: something matched), 1 nothing matched, 2 error (nothing is
+committed: -o and --rejects files stay as they were), 3 a CI gate held.";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -38,16 +38,17 @@ pub enum ObsError {
         msg: String,
     },
     /// A file could not be opened, read or written.
-    #[error("{}: {source}", path.display())]
+    // The cause is said in the message and is not also the error's `source()`: `obs: {e:#}`
+    // prints the chain, which said it twice ("no such file: no such file").
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file concerned (`-` for stdin/stdout).
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// A compressed stream ended early or is corrupt; lines before the damage were processed.
-    #[error("{}: {what} stream is damaged after {bytes} decompressed bytes: {source}", path.display())]
+    #[error("{}: {what} stream is damaged after {bytes} decompressed bytes: {cause}", path.display())]
     Damaged {
         /// The input file.
         path: PathBuf,
@@ -55,9 +56,8 @@ pub enum ObsError {
         what: &'static str,
         /// How many decompressed bytes were read before the damage.
         bytes: u64,
-        /// The decoder's error.
-        #[source]
-        source: io::Error,
+        /// The decoder's error (in the message, not `source()`, as for `Io`).
+        cause: io::Error,
     },
     /// An input line was rejected under `--on-error fail`.
     #[error("{origin}:{line}: {reason}")]
@@ -79,7 +79,7 @@ impl ObsError {
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         ObsError::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }
@@ -87,11 +87,56 @@ impl ObsError {
 /// True when `err` (anywhere in its chain) is a closed pipe on output, which is not a failure:
 /// `obs grep … | head` must end quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    const PIPE: io::ErrorKind = io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
         cause
             .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == PIPE)
             || matches!(cause.downcast_ref::<ObsError>(),
-                Some(ObsError::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
+                Some(ObsError::Io { cause, .. }) if cause.kind() == PIPE)
+            // The CSV and JSON writers wrap the error of the writer under them.
+            || matches!(cause.downcast_ref::<csv::Error>().map(csv::Error::kind),
+                Some(csv::ErrorKind::Io(e)) if e.kind() == PIPE)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(PIPE)
     })
+}
+
+/// Standard output, checked to be open, so that `obs grep … >&-` is an error rather than a run
+/// that reports lines emitted which went nowhere.
+///
+/// A closed descriptor cannot be seen directly: before `main`, Rust's runtime reopens a
+/// closed fd 1 on `/dev/null`, read-write. A shell's `>/dev/null` opens it write-only, so on
+/// Linux a read-write `/dev/null` on fd 1 is taken for a stdout that was closed (only the rare
+/// `1<>/dev/null` looks the same).
+pub fn stdout_open() -> Result<(), ObsError> {
+    let closed = || ObsError::Io {
+        path: PathBuf::from("standard output"),
+        // Not BrokenPipe: that would end the run quietly, as a reader leaving early does.
+        cause: io::Error::other("it was closed when obs started"),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if io::stdout().as_fd().try_clone_to_owned().is_err() {
+            return Err(closed());
+        }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == *"/dev/null");
+        let read_write = || {
+            let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        };
+        if is_null && read_write() {
+            return Err(closed());
+        }
+    }
+    Ok(())
 }

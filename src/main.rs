@@ -11,6 +11,14 @@ use obs::error::{is_broken_pipe, EXIT_ERROR, EXIT_OK};
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // SIGINT/SIGTERM (and SIGHUP): remove the temporaries of outputs not yet committed, so an
+    // interrupted run leaves the previous files as they were and nothing half-written beside
+    // them; then exit as a shell reports an interrupt (130). An error only means a handler was
+    // set already, which cannot happen this early.
+    let _ = ctrlc::set_handler(|| {
+        obs::output::atomic::remove_pending();
+        std::process::exit(130);
+    });
     let cli = obs::cli::Cli::parse();
     let code = match obs::cmd::run(cli) {
         Ok(code) => code,

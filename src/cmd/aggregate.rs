@@ -98,7 +98,8 @@ pub struct AggregateArgs {
     pub chart: bool,
 
     /// CI gate: exit 3 and print the groups for which this expression over the result columns
-    /// holds, e.g. 'p99(response_time_ms) > 800'. Repeatable.
+    /// holds, e.g. 'p99(response_time_ms) > 800'. Repeatable. A column not computed is an
+    /// error (2), never a pass.
     #[arg(long, value_name = "EXPR", help_heading = "Aggregation")]
     pub fail_if: Vec<String>,
 
@@ -131,6 +132,9 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         .iter()
         .map(|g| Expr::parse(g).map(|e| (g.clone(), e)))
         .collect::<Result<Vec<_>, _>>()?;
+    for (text, gate) in &gates {
+        plan.check_gate(text, gate).map_err(anyhow::Error::msg)?;
+    }
     let sort = args.sort.as_deref().map(SortSpec::parse);
     let setup::TimeWindow {
         spec: time,
@@ -158,7 +162,15 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     }
 
     let reader = setup::reader(&args.paths, &args.input)?;
-    setup::check_not_input(args.output.output.as_ref(), &reader)?;
+    setup::check_outputs(
+        &[
+            ("-o", args.output.output.as_ref()),
+            ("--rejects", args.errors.rejects.as_ref()),
+            ("--rejects-reasons", args.errors.rejects_reasons.as_ref()),
+            ("--template", args.bulk.template.as_ref()),
+        ],
+        reader.sources(),
+    )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let total = reader.known_total();
     let progress = crate::output::progress::Progress::new(total, args.output.quiet);
@@ -212,8 +224,11 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         },
     );
     progress.finish();
+    if let Err(e) = result {
+        ledger.abandon();
+        return Err(e);
+    }
     let counts = ledger.finish()?;
-    result?;
     if args.errors.stats {
         eprintln!(
             "obs: read {} lines: {} aggregated + {} filtered + {} rejected",
@@ -255,14 +270,16 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     }
 
     let out = args.output.output.as_ref();
-    if args.chart {
-        emit::write_chart(&table, &plan, out)?;
+    let written = if args.chart {
+        emit::write_chart(&table, &plan, out)
     } else {
         let bulk = (format == Format::EsBulk)
             .then(|| args.bulk.resolve())
             .transpose()?;
-        emit::write(&table, format, out, bulk)?;
-    }
+        emit::write(&table, format, out, bulk)
+    };
+    // `… --fail-if … | head -1`: a reader that leaves early ends the output, not the gate.
+    setup::unless_pipe_closed(written)?;
 
     let failed = emit::gate(&table, &gates);
     Ok(if failed {

@@ -1,6 +1,6 @@
 //! `obs grep`: select lines with an expression and write them out.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 
 use super::setup;
@@ -137,7 +137,15 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         bail!("use either --out-dir (bulk files) or -o (one file)");
     }
     let reader = setup::reader(&paths, &args.input)?;
-    setup::check_not_input(args.output.output.as_ref(), &reader)?;
+    setup::check_outputs(
+        &[
+            ("-o", args.output.output.as_ref()),
+            ("--rejects", args.errors.rejects.as_ref()),
+            ("--rejects-reasons", args.errors.rejects_reasons.as_ref()),
+            ("--template", args.bulk.template.as_ref()),
+        ],
+        reader.sources(),
+    )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let progress = Progress::new(reader.known_total(), args.output.quiet);
 
@@ -194,17 +202,30 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         },
     );
     progress.finish();
+    let report = |counts: &Counts| {
+        if args.count {
+            println!("{}", counts.emitted);
+        }
+        if args.errors.stats {
+            print_stats(counts, &names, filter.prefilter().map(|p| p.describe()));
+        }
+    };
+    if let Err(e) = result {
+        // A run that fails commits nothing: a file output is removed (what was written to
+        // stdout stays written), and the accounting of what was read is still told.
+        drop(sink);
+        report(&ledger.abandon());
+        return Err(e);
+    }
     let finished = sink.finish();
-    let counts = ledger.finish()?;
-    result?;
-    finished.context("writing output")?;
-
-    if args.count {
-        println!("{}", counts.emitted);
-    }
-    if args.errors.stats {
-        print_stats(&counts, &names, filter.prefilter().map(|p| p.describe()));
-    }
+    let counts = match finished {
+        Ok(()) => ledger.finish()?,
+        Err(e) => {
+            ledger.abandon();
+            return Err(e.context("writing output"));
+        }
+    };
+    report(&counts);
     Ok(if counts.emitted > 0 {
         EXIT_OK
     } else {
@@ -230,6 +251,7 @@ fn build_output(
     time: &crate::record::time::TimeSpec,
 ) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
     if args.count {
+        crate::error::stdout_open()?;
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }
     let out = args.output.output.as_ref();

@@ -100,18 +100,64 @@ pub fn fields(out: &OutputArgs) -> anyhow::Result<Vec<FieldPath>> {
         .collect::<Result<_, _>>()?)
 }
 
-/// Refuses to write output over an input (it would be truncated before it is read).
-pub fn check_not_input(out: Option<&PathBuf>, reader: &ChunkReader) -> anyhow::Result<()> {
-    let Some(out) = out else { return Ok(()) };
-    let Ok(out_abs) = std::fs::canonicalize(out) else {
-        return Ok(());
-    };
-    for s in reader.sources() {
-        if let Source::File(p) = s {
-            if std::fs::canonicalize(p).is_ok_and(|p| p == out_abs) {
-                bail!("{} is both an input and the output", out.display());
-            }
+/// Refuses outputs that would destroy an input or each other: an output that is an input
+/// (`--rejects dump.ndjson` would replace the dump) or two outputs of one run naming one file
+/// (they would overwrite each other). `outputs` pairs each option's name with its path.
+pub fn check_outputs(
+    outputs: &[(&str, Option<&PathBuf>)],
+    inputs: &[Source],
+) -> anyhow::Result<()> {
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|s| match s {
+            Source::File(p) => std::fs::canonicalize(p).ok(),
+            Source::Stdin => None,
+        })
+        .collect();
+    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
+    for (option, path) in outputs {
+        let Some(path) = path else { continue };
+        let Some(id) = identity(path) else { continue };
+        if inputs.contains(&id) {
+            bail!(
+                "{option} {} is also an input: writing it would destroy what is read",
+                path.display()
+            );
         }
+        if let Some((other, _)) = seen.iter().find(|(_, p)| *p == id) {
+            bail!(
+                "{option} and {other} name the same file ({}): give each its own",
+                path.display()
+            );
+        }
+        seen.push((option, id));
     }
     Ok(())
+}
+
+/// What file `path` is or would be: its canonical path, or, for a file still to be made, its
+/// directory's canonical path with the name. `None` for special files (`/dev/null` may take
+/// any number of outputs) and paths that cannot be resolved (the write will say why).
+fn identity(path: &PathBuf) -> Option<PathBuf> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => None,
+        Ok(_) => std::fs::canonicalize(path).ok(),
+        Err(_) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+        }
+    }
+}
+
+/// `Ok` for an output that ended because its reader closed the pipe (`obs … | head -1`):
+/// output ends quietly there, and the command goes on to its exit status (a CI gate's result
+/// must not depend on whether anyone read the table).
+pub fn unless_pipe_closed(written: anyhow::Result<()>) -> anyhow::Result<()> {
+    match written {
+        Err(e) if crate::error::is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
 }

@@ -388,6 +388,13 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
     } else {
         resolve_inputs(&a.paths)?
     };
+    setup::check_outputs(
+        &[
+            ("--rejects", a.errors.rejects.as_ref()),
+            ("--rejects-reasons", a.errors.rejects_reasons.as_ref()),
+        ],
+        &paths,
+    )?;
     let mut ids = IdNames::default();
     let sources = SpanSources::open(paths, &dec, !a.input.no_mmap, &mut ids)?;
     let names = sources.files.iter().map(|f| f.name.clone()).collect();
@@ -414,8 +421,14 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
         locations,
     };
     let result = collect(&sources, ids, &pass, &mut ledger);
+    let (spans, _) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            ledger.abandon();
+            return Err(e);
+        }
+    };
     let counts = ledger.finish()?;
-    let (spans, _) = result?;
     if a.errors.stats {
         eprintln!(
             "obs: read {} lines: {} with spans + {} filtered + {} rejected; {} spans",
@@ -1136,12 +1149,12 @@ fn check(a: CheckArgs) -> anyhow::Result<i32> {
             rows.push(finding_row(t, f, ids));
         }
     }
-    write_rows(
+    setup::unless_pipe_closed(write_rows(
         &["trace_id", "finding", "span", "detail"],
         &rows,
         a.out.format,
         a.out.output.as_ref(),
-    )?;
+    ))?;
     let summary: Vec<String> = per_kind
         .iter()
         .filter(|e| e.1 > 0)

@@ -58,7 +58,7 @@ impl StreamCutter {
                     "zstd"
                 },
                 bytes: self.decoded,
-                source,
+                cause: source,
             },
         }
     }

@@ -1,5 +1,6 @@
 //! Files that appear complete or not at all: written under a hidden temporary name in the target
-//! directory and renamed over the target on commit. Dropped uncommitted, the temporary is removed.
+//! directory and renamed over the target on commit. Dropped uncommitted, or at SIGINT/SIGTERM,
+//! the temporary is removed.
 //!
 //! The rename protects readers and a run that fails midway; there is no fsync, as with `sort -o`
 //! or DuckDB's COPY: durability across a power cut is the file system's business, and syncing a
@@ -12,8 +13,29 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::ObsError;
+
+/// The temporary files of this process not yet committed or removed, so that a signal handler
+/// can remove them ([`remove_pending`]): an interrupted run leaves no `.NAME.*.obs-tmp` behind.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn forget_pending(tmp: &Path) {
+    pending().retain(|p| p != tmp);
+}
+
+/// Removes every temporary file not yet committed (for SIGINT/SIGTERM: the process exits
+/// right after, so no file is written to again).
+pub fn remove_pending() {
+    for tmp in pending().drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
 
 /// A file being written atomically.
 pub struct AtomicFile {
@@ -24,9 +46,15 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Starts writing `target` (through `.<name>.obs-tmp` beside it).
+    /// Starts writing `target`, through a temporary `.<name>.<random>.obs-tmp` beside it.
+    ///
+    /// The temporary is created exclusively (`O_EXCL`: a planted symlink or file of that
+    /// name is never followed or reused) under a name no other run or output shares, and it
+    /// gets the mode of the file it replaces (or the usual mode for a new file under the
+    /// umask), so a private 0600 file stays private.
     pub fn create(target: PathBuf) -> Result<AtomicFile, ObsError> {
-        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+        let existing = std::fs::metadata(&target).ok();
+        if existing.as_ref().is_some_and(|m| !m.is_file()) {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(&target)
@@ -41,8 +69,32 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| ObsError::Usage(format!("not a file name: {}", target.display())))?;
-        let tmp = target.with_file_name(format!(".{name}.obs-tmp"));
-        let file = File::create(&tmp).map_err(|e| ObsError::io(&tmp, e))?;
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".obs-tmp");
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = existing.as_ref().map(|m| m.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode.unwrap_or(0o666)));
+            mode
+        };
+        let (file, tmp) = builder
+            .tempfile_in(&dir)
+            .map_err(|e| ObsError::io(&target, e))?
+            .keep()
+            .map_err(|e| ObsError::io(&target, e.error))?;
+        pending().push(tmp.clone());
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            // The umask applied at creation may have narrowed the replaced file's mode.
+            use std::os::unix::fs::PermissionsExt;
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+        }
         Ok(AtomicFile {
             target,
             tmp: Some(tmp),
@@ -61,29 +113,46 @@ impl AtomicFile {
         let Some(tmp) = self.tmp.take() else {
             return Ok(());
         };
-        std::fs::rename(&tmp, &self.target).map_err(|e| ObsError::io(&self.target, e))
+        let renamed =
+            std::fs::rename(&tmp, &self.target).map_err(|e| ObsError::io(&self.target, e));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        forget_pending(&tmp);
+        renamed
+    }
+}
+
+impl AtomicFile {
+    /// `e` with the target's name in its message (same kind): a full disk must say which
+    /// output it stopped ("out.ndjson: No space left on device"), not only the OS's words.
+    fn named(&self, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(e.kind(), format!("{}: {e}", self.target.display()))
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self.file.as_mut() {
+        let written = match self.file.as_mut() {
             Some(f) => f.write(buf),
             None => Err(std::io::Error::other("file already committed")),
-        }
+        };
+        written.map_err(|e| self.named(e))
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        match self.file.as_mut() {
+        let flushed = match self.file.as_mut() {
             Some(f) => f.flush(),
             None => Ok(()),
-        }
+        };
+        flushed.map_err(|e| self.named(e))
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let (Some(_), Some(tmp)) = (self.file.take(), self.tmp.take()) {
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(&tmp);
+            forget_pending(&tmp);
         }
     }
 }
@@ -104,6 +173,41 @@ mod tests {
         let f = AtomicFile::create(dir.path().join("dropped")).expect("create");
         drop(f);
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn temporaries_are_exclusive_unique_and_keep_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let target = dir.path().join("rejects.ndjson");
+        std::fs::write(&target, "old\n").expect("write");
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        // A planted symlink where the old fixed temporary name was must not be followed.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").expect("write");
+        std::os::unix::fs::symlink(&victim, dir.path().join(".rejects.ndjson.obs-tmp"))
+            .expect("symlink");
+        let mut a = AtomicFile::create(target.clone()).expect("a");
+        let mut b = AtomicFile::create(target.clone()).expect("b");
+        assert_ne!(a.tmp, b.tmp, "two writers of one name share no temporary");
+        a.write_all(b"a\n").expect("write");
+        b.write_all(b"b\n").expect("write");
+        a.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "a\n");
+        let mode = std::fs::metadata(&target)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let tmp_b = b.tmp.clone().expect("tmp");
+        assert!(tmp_b.exists());
+        // (Removing them all is left to the CLI test that signals a run: other tests of this
+        // process have theirs pending too.)
+        assert!(pending().contains(&tmp_b), "a signal's clean-up knows it");
+        drop(b);
+        assert!(!tmp_b.exists() && !pending().contains(&tmp_b));
     }
 
     #[test]

@@ -35,9 +35,9 @@ pub enum Format {
     Ndjson,
     /// Compact coloured lines: time, level, service, message, then key=value.
     Pretty,
-    /// An aligned table (columns from --fields or the first records).
+    /// An aligned table (columns: --fields, or every key of any record).
     Table,
-    /// CSV with a header row (columns from --fields or the first record).
+    /// CSV with a header row (columns: --fields, or every key of any record).
     Csv,
     /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
     EsBulk,
@@ -130,10 +130,13 @@ impl Destination {
     /// Stdout, or the file at `path`.
     pub fn open(path: Option<&PathBuf>) -> Result<Destination, ObsError> {
         Ok(match path {
-            None => Destination::Stdout(std::io::BufWriter::with_capacity(
-                1 << 18,
-                std::io::stdout(),
-            )),
+            None => {
+                crate::error::stdout_open()?;
+                Destination::Stdout(std::io::BufWriter::with_capacity(
+                    1 << 18,
+                    std::io::stdout(),
+                ))
+            }
             Some(p) => Destination::File(std::io::BufWriter::with_capacity(
                 1 << 18,
                 AtomicFile::create(p.clone())?,

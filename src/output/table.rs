@@ -6,9 +6,6 @@ use serde_json::Value;
 use super::{Destination, Render, Rendered, Row, Sink};
 use crate::record::{FieldPath, Record};
 
-/// How many leading records decide the columns when `--fields` is not given.
-pub const COLUMN_SAMPLE: usize = 100;
-
 /// Turns records into rows: the chosen fields, or every top-level key.
 pub struct Rows {
     fields: Vec<FieldPath>,
@@ -55,12 +52,14 @@ impl Render for Rows {
     }
 }
 
-/// Columns: the union of the keys of the first rows, in order of appearance.
+/// Columns: the union of the keys of every row, in order of first appearance, so a field
+/// that first shows up late still has its column.
 pub fn columns_of(rows: &[Row]) -> Vec<String> {
     let mut cols: Vec<String> = Vec::new();
-    for row in rows.iter().take(COLUMN_SAMPLE) {
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
         for (k, _) in row {
-            if !cols.contains(k) {
+            if seen.insert(k.as_str()) {
                 cols.push(k.clone());
             }
         }

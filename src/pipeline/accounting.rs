@@ -48,6 +48,8 @@ pub struct Rejected {
     pub reason: String,
     /// The line as read, without its `\n` (empty unless `--rejects` asked for it).
     pub raw: Vec<u8>,
+    /// Whether a `\n` ended the line (a source's last line may have none).
+    pub terminated: bool,
 }
 
 /// `--on-error`.
@@ -75,6 +77,8 @@ pub struct Ledger {
     rejects: Option<AtomicFile>,
     reasons: Option<AtomicFile>,
     reported: usize,
+    /// The last line written to `rejects` had no `\n` of its own.
+    owes_newline: bool,
 }
 
 impl Ledger {
@@ -94,6 +98,7 @@ impl Ledger {
             rejects: rejects.map(AtomicFile::create).transpose()?,
             reasons: reasons.map(AtomicFile::create).transpose()?,
             reported: 0,
+            owes_newline: false,
         })
     }
 
@@ -139,8 +144,14 @@ impl Ledger {
             });
         }
         if let Some(f) = self.rejects.as_mut() {
-            f.write_all(&r.raw)
-                .and_then(|_| f.write_all(b"\n"))
+            // A line that had no `\n` (a source's last) gets one only if another reject
+            // follows it, so the file ends as the input did and no two lines are joined.
+            let owed: &[u8] = if self.owes_newline { b"\n" } else { b"" };
+            self.owes_newline = !r.terminated;
+            let end: &[u8] = if r.terminated { b"\n" } else { b"" };
+            f.write_all(owed)
+                .and_then(|_| f.write_all(&r.raw))
+                .and_then(|_| f.write_all(end))
                 .map_err(|e| ObsError::io(f.path(), e))?;
         }
         if let Some(f) = self.reasons.as_mut() {
@@ -160,13 +171,29 @@ impl Ledger {
     }
 
     /// Finishes the reject files and prints the `report` summary line.
-    pub fn finish(self) -> Result<Counts, ObsError> {
-        if let Some(f) = self.rejects {
+    pub fn finish(mut self) -> Result<Counts, ObsError> {
+        if let Some(f) = self.rejects.take() {
             f.commit()?;
         }
-        if let Some(f) = self.reasons {
+        if let Some(f) = self.reasons.take() {
             f.commit()?;
         }
+        self.summarise();
+        Ok(self.counts)
+    }
+
+    /// Ends a run that failed (exit 2): the reject files are not committed, so a previous
+    /// `--rejects` file stays as it was rather than being replaced by a partial one; the counts
+    /// so far are returned for `--stats`.
+    pub fn abandon(mut self) -> Counts {
+        // Dropped uncommitted, their temporary files are removed.
+        drop(self.rejects.take());
+        drop(self.reasons.take());
+        self.summarise();
+        self.counts
+    }
+
+    fn summarise(&self) {
         if self.on_error == OnError::Report && self.counts.rejected > 0 {
             let more = if self.reported > REPORT_SITES {
                 format!(" (first {REPORT_SITES} shown)")
@@ -179,7 +206,6 @@ impl Ledger {
                 if self.counts.rejected == 1 { "" } else { "s" }
             );
         }
-        Ok(self.counts)
     }
 }
 

@@ -196,6 +196,7 @@ impl Filter {
         on_match: &mut OnMatch,
     ) {
         let raw = &chunk.bytes()[span.clone()];
+        let rec_span = span.clone();
         let c = &mut st.out.counts;
         c.read += 1;
         let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
@@ -214,7 +215,8 @@ impl Filter {
             Ok(rec) => rec,
             Err((e, slots)) => {
                 st.slots = slots;
-                self.reject(st, line, raw, e.to_string());
+                let terminated = span_end_terminated(chunk, &rec_span);
+                self.reject(st, line, (raw, terminated), e.to_string());
                 return;
             }
         };
@@ -230,7 +232,10 @@ impl Filter {
         if matched {
             match on_match(&rec) {
                 Ok(()) => st.out.counts.emitted += 1,
-                Err(reason) => self.reject(st, line, raw, reason),
+                Err(reason) => {
+                    let terminated = span_end_terminated(chunk, &rec_span);
+                    self.reject(st, line, (raw, terminated), reason)
+                }
             }
         } else {
             st.out.counts.filtered += 1;
@@ -238,18 +243,25 @@ impl Filter {
         st.slots = rec.into_slots();
     }
 
-    fn reject(&self, st: &mut State, line: u64, raw: &[u8], reason: String) {
+    fn reject(&self, st: &mut State, line: u64, raw: (&[u8], bool), reason: String) {
         reject(&mut st.out, self.keep_raw_rejects, line, raw, reason);
     }
 }
 
-/// Counts a rejected line and keeps its reason (and bytes, for `--rejects`).
-fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: &[u8], reason: String) {
+/// True when the line at `span` has its `\n` in the chunk (only a source's last line may not).
+fn span_end_terminated(chunk: &Chunk, span: &std::ops::Range<usize>) -> bool {
+    span.end < chunk.bytes().len()
+}
+
+/// Counts a rejected line and keeps its reason (and bytes, for `--rejects`, with whether a
+/// `\n` ended it, so the rejects file is the lines exactly as read).
+fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: (&[u8], bool), reason: String) {
     out.counts.rejected += 1;
     out.rejects.push(Rejected {
         line,
         reason,
-        raw: if keep_raw { raw.to_vec() } else { Vec::new() },
+        raw: if keep_raw { raw.0.to_vec() } else { Vec::new() },
+        terminated: raw.1,
     });
 }
 
@@ -303,9 +315,12 @@ pub fn scan_lines<'c>(
             return;
         };
         out.counts.decoded += 1;
-        match on_line(span, json) {
+        match on_line(span.clone(), json) {
             Ok(()) => out.counts.emitted += 1,
-            Err(reason) => reject(&mut out, keep_raw_rejects, line, raw, reason),
+            Err(reason) => {
+                let terminated = span.end < bytes.len();
+                reject(&mut out, keep_raw_rejects, line, (raw, terminated), reason)
+            }
         }
     });
     out

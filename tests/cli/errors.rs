@@ -212,11 +212,9 @@ fn truncated_gzip_processes_what_is_readable_then_fails() {
             "line {i} out of order"
         );
     }
-    let bad = s.read("bad.ndjson");
-    assert!(
-        bad.lines().count() <= 1,
-        "at most the cut last line is rejected"
-    );
+    // The run failed (exit 2), so it commits no rejects file; the accounting is still told.
+    assert!(!s.path().join("bad.ndjson").exists());
+    assert!(r.stderr.contains(" emitted + "), "{}", r.stderr);
 }
 
 #[test]
@@ -244,4 +242,33 @@ fn closed_pipe_ends_quietly() {
         .unwrap();
     assert_eq!(status.code(), Some(0), "{err}");
     assert_eq!(err, "");
+}
+
+#[test]
+fn each_message_is_said_once_and_names_its_file() {
+    let s = Scratch::new();
+    s.file("a.ndjson", "{\"a\":1}\n");
+    let gz = gzip(b"{\"a\":1}\n{\"a\":2}\n");
+    s.file("cut.gz", &gz[..gz.len() - 6]);
+    for (args, said) in [
+        (
+            vec!["grep", "true", "missing.ndjson"],
+            "no such file or directory",
+        ),
+        (vec!["grep", "true", "cut.gz"], "unexpected end of file"),
+        (
+            vec!["grep", "true", "a.ndjson", "-o", "/dev/full"],
+            "No space left on device",
+        ),
+    ] {
+        let r = s.run(&args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert_eq!(r.stderr.matches(said).count(), 1, "{args:?}: {}", r.stderr);
+    }
+    let r = s.run(&["grep", "true", "a.ndjson", "-o", "/dev/full"]);
+    assert!(
+        r.stderr.contains("/dev/full: No space left"),
+        "{}",
+        r.stderr
+    );
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::new_without_default, missing_docs)]
 
 mod aggregate;
+mod commit;
 mod docs;
 mod errors;
 mod es_bulk;

@@ -64,7 +64,7 @@ fn csv_quotes_and_orders_columns() {
     let r = s.run(&["grep", "exists(a)", "c.ndjson", "-f", "csv"]);
     assert_eq!(
         r.stdout,
-        "a,b,q\n\"x,y\",\"{\"\"c\"\":1}\",\"say \"\"hi\"\"\"\nz,2,\n"
+        "a,b,q,extra\n\"x,y\",\"{\"\"c\"\":1}\",\"say \"\"hi\"\"\",\nz,2,,true\n"
     );
     let r = s.run(&[
         "grep",
@@ -93,7 +93,7 @@ fn output_file_is_written_atomically() {
     let r = s.run(&["grep", "level=ERROR", "p.ndjson", "-o", "p.ndjson"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("both an input and the output"),
+        r.stderr.contains("-o p.ndjson is also an input"),
         "{}",
         r.stderr
     );

@@ -99,14 +99,12 @@ pub fn write(
                 let cells: Vec<String> = (0..table.header.len())
                     .map(|c| match &table.rows[r][c] {
                         None => String::new(),
-                        Some(_) => table.text(r, c),
+                        Some(_) => table.exact_text(r, c),
                     })
                     .collect();
                 w.write_record(&cells)?;
             }
-            w.into_inner()
-                .map_err(|e| anyhow::anyhow!("{}", e.error()))?
-                .commit()?;
+            w.into_inner().map_err(|e| e.into_error())?.commit()?;
         }
         Format::EsBulk => write_bulk(
             table,

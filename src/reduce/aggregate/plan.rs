@@ -171,7 +171,34 @@ impl Plan {
         }
     }
 
-    /// Empty columns for one chunk.
+    /// The result's column names: `time` (with `--every`), the keys, the metrics.
+    pub fn header(&self) -> Vec<String> {
+        let time = self.every.is_some().then(|| "time".to_string());
+        time.into_iter()
+            .chain(self.keys.iter().map(|k| k.name.clone()))
+            .chain(self.metrics.iter().map(|m| m.name.clone()))
+            .collect()
+    }
+
+    /// Refuses a `--fail-if` gate that reads a column the result will not have (a typo, or
+    /// `p95` when only `p99` is computed): such a gate could never hold, so it would pass
+    /// whatever the data says.
+    pub fn check_gate(&self, text: &str, gate: &Expr) -> Result<(), String> {
+        let header = self.header();
+        for path in gate.paths() {
+            if !header.iter().any(|h| h == path.as_str()) {
+                return Err(format!(
+                    "--fail-if '{text}' reads '{}', which is not computed; the result's columns \
+                     are: {}",
+                    path.as_str(),
+                    header.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A fresh set of column builders for one chunk.
     pub fn columns(&self) -> Columns {
         Columns::new(
             self.keys.len(),

@@ -262,11 +262,21 @@ impl Table {
         obj
     }
 
-    /// Cell text for tables and CSV (`null` for the null group).
+    /// Cell text for the terminal table (`null` for the null group), numbers rounded for
+    /// people.
     pub fn text(&self, row: usize, col: usize) -> String {
         match self.object(row).get(&self.header[col]) {
             None | Some(Value::Null) => "null".to_string(),
             Some(Value::Number(n)) => format_number(n),
+            Some(v) => crate::record::value_text(v).into_owned(),
+        }
+    }
+
+    /// Cell text for machine formats (CSV): numbers at full precision, as NDJSON has them, so
+    /// a CSV round trip loses nothing.
+    pub fn exact_text(&self, row: usize, col: usize) -> String {
+        match self.object(row).get(&self.header[col]) {
+            None | Some(Value::Null) => "null".to_string(),
             Some(v) => crate::record::value_text(v).into_owned(),
         }
     }
