@@ -19,7 +19,10 @@
 //! * [`stage`] holds per-record work; [`pipeline`] runs it on all cores and keeps the
 //!   `read = emitted + filtered + rejected` accounting; [`output`] renders and writes.
 //! * [`cmd`] wires one subcommand each; [`cli`] holds the shared argument groups.
+//! * [`reduce`] holds the work over many records (aggregate, trace); [`error`] the error type
+//!   and exit codes; [`cleanup`] the temporary files removed at exit and on signals.
 
+pub mod cleanup;
 pub mod cli;
 pub mod cmd;
 pub mod decode;

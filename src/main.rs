@@ -16,7 +16,7 @@ fn main() {
     // them; then exit as a shell reports an interrupt (130). An error only means a handler was
     // set already, which cannot happen this early.
     let _ = ctrlc::set_handler(|| {
-        obs::output::atomic::remove_pending();
+        obs::cleanup::remove_all();
         std::process::exit(130);
     });
     let cli = obs::cli::Cli::parse();
@@ -29,5 +29,6 @@ fn main() {
             EXIT_ERROR
         }
     };
+    obs::cleanup::remove_all();
     std::process::exit(code);
 }

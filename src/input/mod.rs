@@ -158,6 +158,11 @@ impl ChunkReader {
         for s in &self.sources {
             match s {
                 Source::File(p) => {
+                    // Only regular files are opened to look at their first bytes: a FIFO or
+                    // `<(…)` would lose them, being read once.
+                    if !std::fs::metadata(p).ok()?.is_file() {
+                        return None;
+                    }
                     let mut head = [0u8; 4];
                     let n = File::open(p).and_then(|mut f| f.read(&mut head)).ok()?;
                     if Compression::sniff(&head[..n]) != Compression::None {

@@ -12,7 +12,10 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<Source>, ObsError> {
     let mut out = Vec::new();
     for arg in args {
         if arg == "-" {
-            out.push(Source::Stdin);
+            // Standard input can be read once: a second `-` would be an empty input at best.
+            if !out.contains(&Source::Stdin) {
+                out.push(Source::Stdin);
+            }
             continue;
         }
         let path = Path::new(arg);

@@ -13,29 +13,9 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
+use crate::cleanup;
 use crate::error::ObsError;
-
-/// The temporary files of this process not yet committed or removed, so that a signal handler
-/// can remove them ([`remove_pending`]): an interrupted run leaves no `.NAME.*.obs-tmp` behind.
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    PENDING.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn forget_pending(tmp: &Path) {
-    pending().retain(|p| p != tmp);
-}
-
-/// Removes every temporary file not yet committed (for SIGINT/SIGTERM: the process exits
-/// right after, so no file is written to again).
-pub fn remove_pending() {
-    for tmp in pending().drain(..) {
-        let _ = std::fs::remove_file(tmp);
-    }
-}
 
 /// A file being written atomically.
 pub struct AtomicFile {
@@ -88,7 +68,7 @@ impl AtomicFile {
             .map_err(|e| ObsError::io(&target, e))?
             .keep()
             .map_err(|e| ObsError::io(&target, e.error))?;
-        pending().push(tmp.clone());
+        cleanup::remove_at_exit(tmp.clone());
         #[cfg(unix)]
         if let Some(mode) = mode {
             // The umask applied at creation may have narrowed the replaced file's mode.
@@ -118,7 +98,7 @@ impl AtomicFile {
         if renamed.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
-        forget_pending(&tmp);
+        cleanup::forget(&tmp);
         renamed
     }
 }
@@ -152,7 +132,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let (Some(_), Some(tmp)) = (self.file.take(), self.tmp.take()) {
             let _ = std::fs::remove_file(&tmp);
-            forget_pending(&tmp);
+            cleanup::forget(&tmp);
         }
     }
 }
@@ -205,9 +185,9 @@ mod tests {
         assert!(tmp_b.exists());
         // (Removing them all is left to the CLI test that signals a run: other tests of this
         // process have theirs pending too.)
-        assert!(pending().contains(&tmp_b), "a signal's clean-up knows it");
+        assert!(cleanup::is_pending(&tmp_b), "the clean-up at exit knows it");
         drop(b);
-        assert!(!tmp_b.exists() && !pending().contains(&tmp_b));
+        assert!(!tmp_b.exists() && !cleanup::is_pending(&tmp_b));
     }
 
     #[test]

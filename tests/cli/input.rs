@@ -60,3 +60,111 @@ fn concatenated_gzip_members() {
     let r = s.run(&["grep", "-c", "exists(i)", "cat.gz"]);
     assert_eq!(r.stdout, "4\n");
 }
+
+/// Runs `bash -c script` in `dir` with `$OBS` set, returning (status, stdout).
+fn bash(dir: &std::path::Path, script: &str) -> (i32, String) {
+    let out = std::process::Command::new("bash")
+        .args(["-c", script])
+        .env_clear()
+        .env("OBS", env!("CARGO_BIN_EXE_obs"))
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), stdout)
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_process_substitutions_are_read_once_and_whole() {
+    let s = Scratch::new();
+    s.file("a.ndjson", "{\"a\":1}\n{\"a\":2}\n");
+    s.file(
+        "a.ndjson.gz",
+        crate::gzip(b"{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n"),
+    );
+    let spans = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/traces/zipkin/yelp.json"),
+    )
+    .unwrap();
+    s.file("yelp.json", &spans);
+    for (script, want) in [
+        (
+            "timeout 20 $OBS grep -c true <(printf '{\"a\":1}\\n{\"a\":2}\\n')",
+            "2",
+        ),
+        ("timeout 20 $OBS grep -c true <(cat a.ndjson.gz)", "3"),
+        (
+            "mkfifo f1 && (cat a.ndjson > f1 &) && timeout 20 $OBS grep -c true f1",
+            "2",
+        ),
+        (
+            "mkfifo f2 && (cat a.ndjson.gz > f2 &) && timeout 20 $OBS aggregate f2 --agg count",
+            "{\"count\":3}",
+        ),
+        (
+            "mkfifo f3 && (cat yelp.json > f3 &) && timeout 20 $OBS trace list f3 -f csv | wc -l",
+            "2",
+        ),
+        (
+            "timeout 20 $OBS trace list <(cat yelp.json) -f csv | wc -l",
+            "2",
+        ),
+        (
+            "cat yelp.json | timeout 20 $OBS trace list - - -f csv | wc -l",
+            "2",
+        ),
+        ("cat a.ndjson | timeout 20 $OBS grep -c true - -", "2"),
+    ] {
+        let (code, out) = bash(s.path(), script);
+        assert_eq!((code, out.trim()), (0, want), "{script}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_stdin_spool_is_private_exclusive_and_removed() {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    let tmp = s.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let spans = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/traces/zipkin/yelp.json"),
+    )
+    .unwrap();
+    for sub in ["list", "check", "deps", "stats"] {
+        let mut child = crate::obs_cmd(s.path())
+            .env("TMPDIR", &tmp)
+            .args(["trace", sub, "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&spans).unwrap();
+        // While stdin is open the spool exists: only its owner may read it.
+        let mut spool = None;
+        for _ in 0..200 {
+            spool = std::fs::read_dir(&tmp)
+                .unwrap()
+                .next()
+                .map(|e| e.unwrap().path());
+            if spool.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let spool = spool.expect("a spool file");
+        let mode = std::fs::metadata(&spool).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{sub}");
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{sub}: {:?}", out);
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(left.is_empty(), "{sub} left {left:?}");
+    }
+}

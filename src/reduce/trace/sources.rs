@@ -2,7 +2,8 @@
 //! location for what is shown.
 //!
 //! Standard input is first spooled to a temporary file, so it can be sniffed and read back like
-//! any file without holding it in memory.
+//! any file without holding it in memory. The spool is made exclusively (a planted link is never
+//! followed), readable by its owner only, and removed at exit and on signals ([`crate::cleanup`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -34,14 +35,16 @@ pub struct SpanSource {
 pub struct SpanSources {
     /// The files, in input order.
     pub files: Vec<SpanSource>,
-    spool: Option<PathBuf>,
+    /// Spooled copies of inputs that can be read only once.
+    spool: Vec<PathBuf>,
     mmap: bool,
 }
 
 impl Drop for SpanSources {
     fn drop(&mut self) {
-        if let Some(p) = &self.spool {
+        for p in &self.spool {
             let _ = std::fs::remove_file(p);
+            crate::cleanup::forget(p);
         }
     }
 }
@@ -62,20 +65,38 @@ impl SpanSources {
     ) -> anyhow::Result<SpanSources> {
         let mut out = SpanSources {
             files: Vec::new(),
-            spool: None,
+            spool: Vec::new(),
             mmap,
         };
         for source in sources {
             let name = source.name();
+            // Standard input, a FIFO or `<(…)` can be read only once: spooled, they can be
+            // sniffed, then read, then read back.
+            let once = match &source {
+                Source::Stdin => true,
+                Source::File(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file()),
+            };
             let source = match source {
-                Source::Stdin => {
-                    let path = std::env::temp_dir()
-                        .join(format!("obs-trace-stdin-{}", std::process::id()));
-                    let mut f = std::fs::File::create(&path)
-                        .with_context(|| format!("spooling stdin to {}", path.display()))?;
-                    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("reading stdin")?;
+                _ if once => {
+                    // O_EXCL, mode 0600, a random name (tempfile).
+                    let (mut f, path) = tempfile::Builder::new()
+                        .prefix("obs-trace-stdin-")
+                        .tempfile()
+                        .context("spooling stdin to a temporary file")?
+                        .keep()
+                        .map_err(|e| e.error)
+                        .context("spooling stdin to a temporary file")?;
+                    crate::cleanup::remove_at_exit(path.clone());
+                    out.spool.push(path.clone());
+                    let mut input: Box<dyn std::io::Read> = match &source {
+                        Source::File(p) => Box::new(
+                            std::fs::File::open(p)
+                                .with_context(|| format!("opening {}", p.display()))?,
+                        ),
+                        Source::Stdin => Box::new(std::io::stdin().lock()),
+                    };
+                    std::io::copy(&mut input, &mut f).with_context(|| format!("reading {name}"))?;
                     f.flush()?;
-                    out.spool = Some(path.clone());
                     Source::File(path)
                 }
                 s => s,
