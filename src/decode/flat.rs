@@ -171,7 +171,7 @@ pub(super) fn put<'a>(cell: &mut Option<Cell<'a>>, value: Cell<'a>) {
     std::mem::forget(cell.replace(value));
 }
 
-/// Deeper nesting than this is left to serde (whose own limit is 128).
+/// Deeper nesting than this is left to the serde route (whose limit, `MAX_NESTING`, decides).
 const MAX_DEPTH: u32 = 64;
 
 /// What [`Scanner::number_text`] read of a number.
@@ -186,6 +186,8 @@ struct NumberText {
     /// Digits after the point.
     fraction: usize,
     exponent: bool,
+    /// Digits of the exponent.
+    exponent_digits: usize,
 }
 
 /// A cursor over one line. Every method returns `None` for "not sure, let serde decide".
@@ -576,6 +578,7 @@ impl<'a> Scanner<'a> {
             i += 1 + n;
         }
         let exponent = matches!(b.get(i), Some(b'e' | b'E'));
+        let mut exponent_digits = 0;
         if exponent {
             i += 1;
             if let Some(b'+' | b'-') = b.get(i) {
@@ -586,6 +589,7 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             i += n;
+            exponent_digits = n;
         }
         self.i = i;
         Some(NumberText {
@@ -595,11 +599,12 @@ impl<'a> Scanner<'a> {
             whole,
             fraction,
             exponent,
+            exponent_digits,
         })
     }
 
     /// The number from `start` to here, parsed in full: std's parse rounds correctly, as
-    /// sonic-rs and serde_json do.
+    /// serde_json does.
     // Out of line, so that `number` stays small where it is inlined.
     #[inline(never)]
     fn float(&self, start: usize) -> Option<Cell<'a>> {
@@ -649,7 +654,12 @@ impl<'a> Scanner<'a> {
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number_text::<false>().map(|_| ()),
+            // Past 19 whole digits and a two-digit exponent (1e118), a number might lie beyond
+            // an f64, which makes the line invalid: rare in logs, so left to the serde route.
+            b'-' | b'0'..=b'9' => self
+                .number_text::<false>()
+                .filter(|n| n.whole <= 19 && n.exponent_digits <= 2)
+                .map(|_| ()),
             _ => None,
         }
     }
@@ -842,7 +852,88 @@ mod tests {
             // Ids: hex digits, of id widths and near them.
             r#""[0-9a-fA-F]{0,34}[g ]?""#,
             r#""([a-z₹é ]|\\["\\/bfnrt]|\\u00e9){0,12}""#,
+            // What makes a line invalid only where a full decode looks: lone or paired
+            // surrogates, numbers beyond an f64, integers longer than u64.
+            r#""x?(\\ud[89ab][0-9a-f]{2})?(\\ud[c-f][0-9a-f]{2})?""#,
+            r"-?[1-9](\.[0-9])?[eE]\+?3[0-9]{2}",
+            r"[1-9][0-9]{300,320}",
         ]
+    }
+
+    /// A value nested `depth` deep, around the limit of a valid line.
+    fn deep() -> impl Strategy<Value = String> {
+        (120usize..136, prop::bool::ANY).prop_map(|(depth, arrays)| {
+            if arrays {
+                format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+            } else {
+                format!("{}1{}", "{\"x\":".repeat(depth), "}".repeat(depth))
+            }
+        })
+    }
+
+    /// Lines with hostile values among ordinary ones.
+    fn hostile_line() -> impl Strategy<Value = String> {
+        let value = prop_oneof![6 => atom(), 2 => tree(), 1 => deep()];
+        prop::collection::vec((KEY, value), 0..5).prop_map(|kv| {
+            let body: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            format!("{{{}}}", body.join(","))
+        })
+    }
+
+    /// The projections a stage may ask for: none (`--validate`), some, all of a line's keys.
+    fn projections() -> [Projection; 4] {
+        [
+            Projection::default(),
+            Projection::new(["a".to_string()]),
+            Projection::new(["x", "n"].map(String::from)),
+            proj(),
+        ]
+    }
+
+    /// Whether a line is valid must not depend on what is read of it: every projection, on
+    /// the fast path or the serde route, accepts exactly the lines a full decode accepts.
+    fn validity_is_the_full_decodes(line: &str) -> Result<(), TestCaseError> {
+        let want = super::super::json::decode_full(line.as_bytes()).is_ok();
+        for proj in projections() {
+            let mut cells = CellSlots::default();
+            let mut values = Vec::new();
+            // Twice: the second read may go through the shape the first taught.
+            for _ in 0..2 {
+                let got = decode_values(line.as_bytes(), &proj, &mut cells, &mut values).is_ok();
+                prop_assert_eq!(got, want, "{} with {} keys", line, proj.len());
+            }
+            let mut slots = Vec::new();
+            let got = decode_projected(line.as_bytes(), &proj, &mut slots).is_ok();
+            prop_assert_eq!(got, want, "serde route: {}", line);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn a_lines_validity_does_not_depend_on_the_query(line in hostile_line()) {
+            validity_is_the_full_decodes(&line)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100_000))]
+        /// The fuzzing run of the line decoder (cargo fuzz needs a nightly toolchain, which
+        /// cannot be fetched here): `cargo test --release -- --ignored fuzz_`.
+        #[test]
+        #[ignore]
+        fn fuzz_line_decoder_validity_and_values(
+            line in hostile_line(),
+            at in any::<prop::sample::Index>(),
+            byte in mutation(),
+        ) {
+            validity_is_the_full_decodes(&line)?;
+            let bad = String::from_utf8_lossy(&mutated(&line, at, byte)).into_owned();
+            validity_is_the_full_decodes(&bad)?;
+            let mut slots = CellSlots::default();
+            agrees(line.as_bytes(), &mut slots);
+            agrees(bad.as_bytes(), &mut slots);
+        }
     }
 
     /// Keys: projected ones and others.

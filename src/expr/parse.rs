@@ -9,7 +9,7 @@ use crate::record::{parse_number, FieldPath};
 
 /// How deeply groups (`(`, `not`, `any(`) may nest. The parser and the evaluator recurse once
 /// per level, so without a bound a hostile expression (`((((…` × 10^5) overflows the stack;
-/// no expression a person writes comes near it. The same bound as JSON nesting in a line.
+/// no expression a person writes comes near it.
 pub const MAX_NESTING: usize = 128;
 
 /// Characters that end a bare path or value.

@@ -272,3 +272,88 @@ fn each_message_is_said_once_and_names_its_file() {
         r.stderr
     );
 }
+
+/// Lines that only a full decode finds invalid: a lone surrogate, numbers beyond an f64, an
+/// integer longer than any, nesting past the limit, in a field no query reads.
+fn hostile_lines() -> String {
+    let mut s = String::new();
+    s.push_str("{\"a\":\"\\ud800\",\"b\":1}\n");
+    s.push_str("{\"a\":\"\\udc00x\",\"b\":1}\n");
+    s.push_str("{\"a\":1e400,\"b\":1}\n");
+    s.push_str("{\"a\":-1e309,\"b\":1}\n");
+    s.push_str(&format!("{{\"a\":{},\"b\":1}}\n", "9".repeat(400)));
+    for depth in [129, 18_000, 100_000] {
+        s.push_str(&format!(
+            "{{\"a\":{}{},\"b\":1}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ));
+    }
+    s.push_str(&format!(
+        "{{\"a\":{}1{},\"b\":1}}\n",
+        "{\"x\":".repeat(200),
+        "}".repeat(200)
+    ));
+    // And valid ones around them: paired surrogates, large but finite numbers, depth 127.
+    s.push_str("{\"a\":\"\\ud83d\\ude00\",\"b\":1}\n");
+    s.push_str("{\"a\":1.7e308,\"b\":1,\"c\":2.5e3}\n");
+    s.push_str(&format!(
+        "{{\"a\":{}{},\"b\":1}}\n",
+        "[".repeat(126),
+        "]".repeat(126)
+    ));
+    s
+}
+
+#[test]
+fn a_lines_validity_does_not_depend_on_the_query() {
+    let s = Scratch::new();
+    s.file("h.ndjson", hostile_lines());
+    for query in ["b=1", "a=1", "exists(a)", "c>1", "true"] {
+        for validate in [true, false] {
+            let mut args = vec![
+                "grep",
+                "-c",
+                query,
+                "h.ndjson",
+                "--stats",
+                "--on-error",
+                "skip",
+            ];
+            if validate {
+                args.push("--validate");
+            }
+            let r = s.run(&args);
+            assert!(
+                matches!(r.code, 0 | 1),
+                "{args:?} died: {} {}",
+                r.code,
+                r.stderr
+            );
+            let (read, _, _, rejected) = stats(&r.stderr);
+            assert_eq!(read, 12, "{args:?}");
+            // The prefilter may rule a line out undecoded; a decoded line is judged alike.
+            if validate || query == "true" || query == "exists(a)" {
+                assert_eq!(rejected, 9, "{args:?}: {}", r.stderr);
+            }
+        }
+    }
+    let r = s.run(&[
+        "grep",
+        "--validate",
+        "true",
+        "h.ndjson",
+        "--rejects-reasons",
+        "why.txt",
+    ]);
+    let why = s.read("why.txt");
+    assert!(
+        why.contains("h.ndjson:8: invalid JSON: nested deeper than 127 levels"),
+        "{why}"
+    );
+    assert!(
+        why.contains("h.ndjson:3: invalid JSON: number out of range"),
+        "{why}"
+    );
+    assert_eq!(r.lines().len(), 3);
+}
