@@ -121,7 +121,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -259,7 +263,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -v -c -m -j -f -o -h -V --regexp --where --invert-match --count --max-count --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -v -c -m -j -f -o -h -V --regexp --where --invert-match --count --max-count --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +294,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -553,7 +561,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__check)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --ignore --format --output --help --version"
+            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --ignore --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +588,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -627,7 +639,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__deps)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --same-service --format --output --help --version"
+            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --same-service --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,6 +666,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +713,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__export)
-            opts="-j -w -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --trace --to --output --help --version"
+            opts="-j -w -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --trace --to --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +740,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -895,7 +915,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__list)
-            opts="-j -w -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --sort --top --format --output --help --version"
+            opts="-j -w -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --sort --top --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,6 +942,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -989,7 +1013,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__show)
-            opts="-j -a -f -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --logs --attributes --events --format --width --color --help --version"
+            opts="-j -a -f -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --logs --attributes --events --format --width --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,6 +1040,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1063,7 +1091,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__stats)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --chunk-size --on-error --rejects --rejects-reasons --stats --validate --by --sort --top --format --output --help --version"
+            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --by --sort --top --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1118,10 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,7 +33,8 @@ complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this messag
 complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s m -l max-count -d 'Stop after N matching lines (the first N in input order)' -r
-complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -81,7 +82,8 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l sort -d 'Order by 
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l top -d 'Keep the first N groups (per time bucket with --every), by --sort or the first metric' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l weight -d 'Sampling weight field [default: sampling.adjusted_count when present]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fail-if -d 'CI gate: exit 3 and print the groups for which this expression over the result columns holds, e.g. \'p99(response_time_ms) > 800\'. Repeatable. A column not computed is an error (2), never a pass' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -137,7 +139,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from list" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -167,7 +170,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -196,7 +200,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -224,7 +229,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from deps" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -252,7 +258,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from export" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -280,7 +287,8 @@ zipkin\t'Zipkin v2 JSON (an array of spans, or one span per line)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l span-field -d 'Field of a span NDJSON role, e.g. `trace_id=traceId` or `service=resource.service`. Roles: trace_id span_id parent_span_id name service start_time end_time duration_ms status kind attributes events traceparent error ref_type. Repeatable' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l skew-tolerance -d 'Clock skew allowed before a child outside its parent is a finding (`5ms`, `1s`)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l tz -d 'Zone for printed times and offset-less input times [default: UTC]' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s j -l threads -d 'Worker threads [default: number of CPUs]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'

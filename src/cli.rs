@@ -67,13 +67,19 @@ pub enum Command {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Worker threads [default: number of CPUs]; output is identical for any value.
+    /// Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is
+    /// identical for any value.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
     /// Read regular files with plain reads instead of memory-mapping them.
     #[arg(long)]
     pub no_mmap: bool,
+
+    /// Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no
+    /// newline (10 GB of zeros) cannot grow memory without bound.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub max_line_bytes: u64,
 
     /// Chunk size in bytes (testing and tuning; output does not depend on it).
     #[arg(long, value_name = "BYTES", hide = true, value_parser = parse_size)]

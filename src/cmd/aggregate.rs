@@ -198,7 +198,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     let mut all = plan.columns();
     let result = run_ordered(
         reader,
-        setup::threads(&args.input),
+        setup::threads(&args.input)?,
         Window::Reducing,
         |chunk| {
             let mut cols = plan.columns();

@@ -169,7 +169,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     )?;
 
     let mut remaining = args.max_count.unwrap_or(u64::MAX);
-    let threads = setup::threads(&args.input);
+    let threads = setup::threads(&args.input)?;
     let result = run_ordered(
         reader,
         threads,

@@ -22,21 +22,41 @@ pub fn reader(paths: &[String], input: &InputArgs) -> anyhow::Result<ChunkReader
     } else {
         resolve_inputs(paths)?
     };
-    let opts = ReadOptions {
+    Ok(ChunkReader::new(sources, read_options(input)?))
+}
+
+/// How inputs are read: `--no-mmap`, `--chunk-size`, `--max-line-bytes`.
+pub fn read_options(input: &InputArgs) -> anyhow::Result<ReadOptions> {
+    if input.max_line_bytes == 0 {
+        bail!("--max-line-bytes must be at least 1");
+    }
+    Ok(ReadOptions {
         chunk_size: input
             .chunk_size
             .map_or(DEFAULT_CHUNK_SIZE, |n| n.clamp(1, 1 << 30) as usize),
         mmap: !input.no_mmap,
-    };
-    Ok(ChunkReader::new(sources, opts))
+        max_line: usize::try_from(input.max_line_bytes).unwrap_or(usize::MAX),
+    })
 }
 
-/// Worker threads: `--threads`, or every CPU.
-pub fn threads(input: &InputArgs) -> usize {
-    input
-        .threads
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+/// Worker threads: `--threads`, or every CPU. More than [`max_threads`] is refused: each
+/// worker is an OS thread with its own stack and buffers, and `-j 100000` hung spawning them.
+pub fn threads(input: &InputArgs) -> anyhow::Result<usize> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match input.threads {
+        None | Some(0) => Ok(cpus),
+        Some(n) if n > max_threads(cpus) => bail!(
+            "--threads {n} is more than obs uses: at most {} on this machine of {cpus} CPUs \
+             (output is the same for any value)",
+            max_threads(cpus)
+        ),
+        Some(n) => Ok(n),
+    }
+}
+
+/// The most worker threads worth having: more than the CPUs helps only while reads wait.
+fn max_threads(cpus: usize) -> usize {
+    (cpus * 8).max(64)
 }
 
 /// Sizes rayon's global pool, where work after the first pass runs (grouping spans into

@@ -14,7 +14,7 @@ use super::setup;
 use crate::cli::{ErrorArgs, InputArgs};
 use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
 use crate::expr::Expr;
-use crate::input::{resolve_inputs, ReadOptions, Source, DEFAULT_CHUNK_SIZE};
+use crate::input::{resolve_inputs, Source};
 use crate::output::color::ColorChoice;
 use crate::output::rows::{write_rows, RowFormat};
 use crate::output::waterfall::{self, Bar};
@@ -404,18 +404,12 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
         a.errors.rejects.clone(),
         a.errors.rejects_reasons.clone(),
     )?;
-    let threads = setup::threads(&a.input);
+    let threads = setup::threads(&a.input)?;
     setup::global_threads(threads);
     let pass = Pass {
         dec: dec.clone(),
         threads,
-        read: ReadOptions {
-            chunk_size: a
-                .input
-                .chunk_size
-                .map_or(DEFAULT_CHUNK_SIZE, |n| n.clamp(1, 1 << 30) as usize),
-            mmap: !a.input.no_mmap,
-        },
+        read: setup::read_options(&a.input)?,
         keep_raw_rejects: a.errors.rejects.is_some(),
         only,
         locations,
@@ -726,7 +720,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
             &a.logs,
             wanted,
             &l.dec,
-            setup::threads(&a.spans.input),
+            setup::threads(&a.spans.input)?,
             !a.spans.input.no_mmap,
             l.tz,
         )?

@@ -443,8 +443,7 @@ impl<'s> Parser<'s> {
             if file.is_empty() {
                 return Err(self.err_at(start, "expected a file name after '@'"));
             }
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| self.err_at(start, &format!("cannot read {file}: {e}")))?;
+            let text = read_list(file).map_err(|e| self.err_at(start, &e))?;
             let lits = text
                 .lines()
                 .map(|l| l.trim_end_matches('\r'))
@@ -471,6 +470,27 @@ impl<'s> Parser<'s> {
         }
         Ok(InSet::new(lits))
     }
+}
+
+/// The most an `in @file` list may hold: far more than any block list, and a bound on what
+/// `in @/dev/zero` (or a mistyped path to a dump) can take.
+pub const MAX_LIST_BYTES: u64 = 64 << 20;
+
+/// The text of an `in @file` list, read up to [`MAX_LIST_BYTES`].
+fn read_list(file: &str) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_LIST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if bytes.len() as u64 > MAX_LIST_BYTES {
+        return Err(format!(
+            "{file} is larger than {} MiB, too large for a list of values",
+            MAX_LIST_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))
 }
 
 fn first_line(s: &str) -> String {

@@ -62,6 +62,9 @@ pub struct Chunk {
     pub starts_source: bool,
     /// The lines.
     pub data: ChunkData,
+    /// Lines longer than this are to be rejected undecoded (`--max-line-bytes`); streamed
+    /// input keeps only this many bytes and one more of such a line, so memory stays bounded.
+    pub max_line: usize,
 }
 
 impl Chunk {
@@ -81,13 +84,19 @@ pub struct ReadOptions {
     pub chunk_size: usize,
     /// Memory-map regular files (off: read them as streams).
     pub mmap: bool,
+    /// The longest line accepted, in bytes (see [`Chunk::max_line`]).
+    pub max_line: usize,
 }
+
+/// Default `--max-line-bytes`: far above any log line, far below the memory of a machine.
+pub const DEFAULT_MAX_LINE: usize = 256 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             chunk_size: DEFAULT_CHUNK_SIZE,
             mmap: true,
+            max_line: DEFAULT_MAX_LINE,
         }
     }
 }
@@ -186,6 +195,7 @@ impl ChunkReader {
                     name,
                     Box::new(reader),
                     self.opts.chunk_size,
+                    self.opts.max_line,
                 )?)))
             }
             Source::File(path) => {
@@ -208,6 +218,7 @@ impl ChunkReader {
                     name,
                     Box::new(reader),
                     self.opts.chunk_size,
+                    self.opts.max_line,
                 )?)))
             }
         }
@@ -219,6 +230,7 @@ impl ChunkReader {
             source,
             starts_source: self.first_of_source,
             data,
+            max_line: self.opts.max_line,
         };
         self.seq += 1;
         self.first_of_source = false;

@@ -12,6 +12,8 @@ pub(super) struct StreamCutter {
     reader: Box<dyn Read + Send>,
     compression: Compression,
     chunk_size: usize,
+    /// Of a line longer than this, only this many bytes and one more are kept.
+    max_line: usize,
     carry: Vec<u8>,
     decoded: u64,
     eof: bool,
@@ -24,6 +26,7 @@ impl StreamCutter {
         name: PathBuf,
         mut reader: Box<dyn BufRead + Send>,
         chunk_size: usize,
+        max_line: usize,
     ) -> Result<Self, ObsError> {
         let head = peek_head(&mut reader).map_err(|e| ObsError::io(&name, e))?;
         let compression = Compression::sniff(&head);
@@ -40,6 +43,7 @@ impl StreamCutter {
             reader,
             compression,
             chunk_size,
+            max_line,
             carry: Vec::new(),
             decoded: 0,
             eof: false,
@@ -82,6 +86,12 @@ impl StreamCutter {
                 }
                 // One line longer than a chunk: keep reading until it ends.
                 scanned = buf.len();
+                if buf.len() > self.max_line {
+                    // The whole buffer is that one line (a chunk starts a line): keep what
+                    // shows it is too long, and pass over the rest of it.
+                    buf.truncate(self.max_line + 1);
+                    return self.skip_rest_of_line(buf).map(Some);
+                }
             }
             // Grow in bounded steps: a huge --chunk-size must not mean a huge zeroed buffer up front.
             let want = self
@@ -109,6 +119,35 @@ impl StreamCutter {
                     }
                     self.pending_error = Some(err);
                     return Ok(Some(buf));
+                }
+            }
+        }
+    }
+}
+
+impl StreamCutter {
+    /// Reads and drops bytes up to the end of the current line; `buf` (its kept head) is
+    /// returned as one chunk with the line's `\n`, and what follows the line is carried on.
+    fn skip_rest_of_line(&mut self, mut buf: Vec<u8>) -> Result<Vec<u8>, ObsError> {
+        let mut scratch = vec![0u8; 1 << 16];
+        loop {
+            match read_some(&mut self.reader, &mut scratch) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(buf);
+                }
+                Ok(n) => {
+                    self.decoded += n as u64;
+                    if let Some(nl) = memchr::memchr(b'\n', &scratch[..n]) {
+                        buf.push(b'\n');
+                        self.carry = scratch[nl + 1..n].to_vec();
+                        return Ok(buf);
+                    }
+                }
+                Err(e) => {
+                    self.eof = true;
+                    self.pending_error = Some(self.damaged(e));
+                    return Ok(buf);
                 }
             }
         }

@@ -47,7 +47,11 @@ proptest! {
         let gz = dir.path().join("in.gz");
         std::fs::write(&gz, gzip(&input)).expect("write");
         for (path, mmap) in [(&plain, true), (&plain, false), (&gz, true)] {
-            let chunks = chunks_of(path, ReadOptions { chunk_size, mmap });
+            let chunks = chunks_of(path, ReadOptions {
+                chunk_size,
+                mmap,
+                ..ReadOptions::default()
+            });
             check_whole_lines(&chunks, &input);
         }
     }
@@ -104,8 +108,38 @@ fn empty_files_give_no_chunks() {
         &p,
         ReadOptions {
             chunk_size: 10,
-            mmap: false
+            mmap: false,
+            ..ReadOptions::default()
         }
     )
     .is_empty());
+}
+
+#[test]
+fn a_streamed_line_longer_than_the_limit_keeps_only_its_head() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("long.gz");
+    let mut body = b"{\"a\":1}\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 5_000_000));
+    body.extend_from_slice(b"\n{\"a\":2}\nlast");
+    std::fs::write(&p, gzip(&body)).expect("write");
+    let opts = ReadOptions {
+        chunk_size: 1 << 16,
+        mmap: true,
+        max_line: 100_000,
+    };
+    let chunks = chunks_of(&p, opts);
+    let all: Vec<u8> = chunks.concat();
+    // The long line is cut to the limit and one byte more; every other line is whole, and
+    // the line count is the input's.
+    let lines: Vec<&[u8]> = all.split(|&b| b == b'\n').collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0], b"{\"a\":1}");
+    assert_eq!(lines[1].len(), 100_001);
+    assert_eq!(lines[2], b"{\"a\":2}");
+    assert_eq!(lines[3], b"last");
+    assert!(
+        chunks.iter().all(|c| c.len() < 1 << 20),
+        "no chunk holds the whole line"
+    );
 }

@@ -50,6 +50,9 @@ pub struct Rejected {
     pub raw: Vec<u8>,
     /// Whether a `\n` ended the line (a source's last line may have none).
     pub terminated: bool,
+    /// False when the line's bytes could not be kept (longer than `--max-line-bytes`): it is
+    /// then left out of `--rejects`, its reason saying so.
+    pub kept: bool,
 }
 
 /// `--on-error`.
@@ -143,7 +146,7 @@ impl Ledger {
                 reason: r.reason.clone(),
             });
         }
-        if let Some(f) = self.rejects.as_mut() {
+        if let Some(f) = self.rejects.as_mut().filter(|_| r.kept) {
             // A line that had no `\n` (a source's last) gets one only if another reject
             // follows it, so the file ends as the input did and no two lines are joined.
             let owed: &[u8] = if self.owes_newline { b"\n" } else { b"" };

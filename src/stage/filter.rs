@@ -199,6 +199,10 @@ impl Filter {
         let rec_span = span.clone();
         let c = &mut st.out.counts;
         c.read += 1;
+        if raw.len() > chunk.max_line {
+            too_long(&mut st.out, line, chunk.max_line);
+            return;
+        }
         let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
             c.filtered += 1;
             return;
@@ -248,6 +252,21 @@ impl Filter {
     }
 }
 
+/// Rejects a line longer than `--max-line-bytes` undecoded; its bytes are not kept (streamed
+/// input has only its head), so `--rejects` cannot hold it and the reason says so.
+fn too_long(out: &mut Scanned, line: u64, max: usize) {
+    out.counts.rejected += 1;
+    out.rejects.push(Rejected {
+        line,
+        reason: format!(
+            "line longer than --max-line-bytes ({max} bytes); it is not kept in --rejects"
+        ),
+        raw: Vec::new(),
+        terminated: true,
+        kept: false,
+    });
+}
+
 /// True when the line at `span` has its `\n` in the chunk (only a source's last line may not).
 fn span_end_terminated(chunk: &Chunk, span: &std::ops::Range<usize>) -> bool {
     span.end < chunk.bytes().len()
@@ -262,6 +281,7 @@ fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: (&[u8], bool), reas
         reason,
         raw: if keep_raw { raw.0.to_vec() } else { Vec::new() },
         terminated: raw.1,
+        kept: true,
     });
 }
 
@@ -310,6 +330,10 @@ pub fn scan_lines<'c>(
     out.lines = each_line(bytes, |line, span| {
         let raw = &bytes[span.clone()];
         out.counts.read += 1;
+        if raw.len() > chunk.max_line {
+            too_long(&mut out, line, chunk.max_line);
+            return;
+        }
         let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
             out.counts.filtered += 1;
             return;

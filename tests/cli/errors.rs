@@ -357,3 +357,73 @@ fn a_lines_validity_does_not_depend_on_the_query() {
     );
     assert_eq!(r.lines().len(), 3);
 }
+
+#[test]
+fn lines_past_max_line_bytes_are_rejected_with_memory_bounded() {
+    let s = Scratch::new();
+    let mut body = b"{\"a\":1}\n".to_vec();
+    body.extend(std::iter::repeat_n(b'0', 3_000_000));
+    body.extend_from_slice(b"\n{\"a\":2}\n");
+    s.file("long.ndjson", &body);
+    s.file("long.ndjson.gz", gzip(&body));
+    for file in ["long.ndjson", "long.ndjson.gz"] {
+        for mmap in [true, false] {
+            let mut args = vec![
+                "grep",
+                "exists(a)",
+                file,
+                "--max-line-bytes",
+                "1MiB",
+                "--stats",
+                "--rejects",
+                "r",
+                "--rejects-reasons",
+                "why",
+            ];
+            if !mmap {
+                args.push("--no-mmap");
+            }
+            let r = s.run(&args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            assert_eq!(r.lines(), ["{\"a\":1}", "{\"a\":2}"]);
+            assert_eq!(stats(&r.stderr), (3, 2, 0, 1), "{}", r.stderr);
+            assert_eq!(
+                s.read("why").trim(),
+                format!("{file}:2: line longer than --max-line-bytes (1048576 bytes); it is not kept in --rejects")
+            );
+            assert_eq!(s.read("r"), "");
+        }
+    }
+    // The default limit passes the same line.
+    let r = s.run(&["grep", "-c", "true", "long.ndjson.gz", "--on-error", "skip"]);
+    assert_eq!(r.stdout.trim(), "2");
+    // A list file is bounded too: `in @/dev/zero` is refused, not read forever.
+    let r = s.run(&["grep", "a in @/dev/zero", "long.ndjson"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("too large for a list of values"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn absurd_thread_counts_are_refused() {
+    let s = Scratch::new();
+    s.file("a.ndjson", "{\"a\":1}\n");
+    for cmd in [
+        vec!["grep", "true", "a.ndjson", "-j", "100000"],
+        vec!["aggregate", "a.ndjson", "-j", "100000"],
+        vec!["trace", "list", "a.ndjson", "-j", "100000"],
+    ] {
+        let r = s.run(&cmd);
+        assert_eq!(r.code, 2, "{cmd:?}");
+        assert!(
+            r.stderr.contains("--threads 100000 is more than obs uses"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = s.run(&["grep", "-c", "true", "a.ndjson", "-j", "64"]);
+    assert_eq!((r.code, r.stdout.trim()), (0, "1"));
+}

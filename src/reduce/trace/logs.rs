@@ -63,6 +63,7 @@ pub fn collect(
         ReadOptions {
             chunk_size: DEFAULT_CHUNK_SIZE,
             mmap,
+            ..ReadOptions::default()
         },
     );
     let tid_path = f.path(Role::TraceId).clone();

@@ -52,7 +52,14 @@ impl Drop for SpanSources {
 const HEAD: usize = 1 << 20;
 
 fn reader(source: &Source, mmap: bool, chunk_size: usize) -> ChunkReader {
-    ChunkReader::new(vec![source.clone()], ReadOptions { chunk_size, mmap })
+    ChunkReader::new(
+        vec![source.clone()],
+        ReadOptions {
+            chunk_size,
+            mmap,
+            ..ReadOptions::default()
+        },
+    )
 }
 
 impl SpanSources {
