@@ -31,8 +31,14 @@ fn first_pass(path: &Path, threads: usize) -> Spans {
         tz: chrono_tz::UTC,
     };
     let mut ids = IdNames::default();
-    let sources =
-        SpanSources::open(vec![Source::File(path.to_path_buf())], &dec, true, &mut ids).unwrap();
+    let sources = SpanSources::open(
+        vec![Source::File(path.to_path_buf())],
+        &dec,
+        true,
+        &mut ids,
+        &obs::input::InputReport::default(),
+    )
+    .unwrap();
     let mut ledger = Ledger::new(vec!["bench".into()], OnError::Fail, None, None).unwrap();
     let pass = Pass {
         dec,

@@ -121,7 +121,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -263,7 +271,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -v -c -m -j -f -o -h -V --regexp --where --invert-match --count --max-count --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,6 +302,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -561,7 +577,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__check)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --ignore --format --output --help --version"
+            opts="-j -g -f -o -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --ignore --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -588,6 +604,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -639,7 +663,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__deps)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --same-service --format --output --help --version"
+            opts="-j -g -f -o -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --same-service --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +690,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -713,7 +745,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__export)
-            opts="-j -w -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --trace --to --output --help --version"
+            opts="-j -g -w -o -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --trace --to --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,6 +772,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -915,7 +955,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__list)
-            opts="-j -w -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --sort --top --format --output --help --version"
+            opts="-j -g -w -f -o -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --where --since --until --sort --top --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +982,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1013,7 +1061,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__show)
-            opts="-j -a -f -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --logs --attributes --events --format --width --color --help --version"
+            opts="-j -g -a -f -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --logs --attributes --events --format --width --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,6 +1088,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,7 +1147,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__trace__subcmd__stats)
-            opts="-j -f -o -h -V --input --span-field --skew-tolerance --tz --threads --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --by --sort --top --format --output --help --version"
+            opts="-j -g -f -o -h -V --input --span-field --skew-tolerance --tz --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --by --sort --top --format --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1174,14 @@ _obs() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

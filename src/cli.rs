@@ -72,6 +72,11 @@ pub struct InputArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not
+    /// matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped.
+    #[arg(long, short = 'g', value_name = "GLOB")]
+    pub glob: Vec<String>,
+
     /// Read regular files with plain reads instead of memory-mapping them.
     #[arg(long)]
     pub no_mmap: bool,

@@ -8,7 +8,7 @@ use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
 use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
 use crate::expr::Expr;
 use crate::output::Format;
-use crate::pipeline::accounting::Ledger;
+use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::FieldPath;
 use crate::reduce::aggregate::emit;
@@ -172,6 +172,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         reader.sources(),
     )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
+    let inputs = reader.report();
     let total = reader.known_total();
     let progress = crate::output::progress::Progress::new(total, args.output.quiet);
     let filter = Filter::new(FilterSpec {
@@ -224,17 +225,21 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         },
     );
     progress.finish();
-    if let Err(e) = result {
-        ledger.abandon();
+    let stats = |counts: &Counts| {
+        if args.errors.stats {
+            eprintln!(
+                "obs: read {} lines: {} aggregated + {} filtered + {} rejected",
+                counts.read, counts.emitted, counts.filtered, counts.rejected
+            );
+            setup::print_skipped(&inputs);
+        }
+    };
+    if let Err(e) = result.and_then(|()| setup::inputs_read(&inputs)) {
+        stats(&ledger.abandon());
         return Err(e);
     }
     let counts = ledger.finish()?;
-    if args.errors.stats {
-        eprintln!(
-            "obs: read {} lines: {} aggregated + {} filtered + {} rejected",
-            counts.read, counts.emitted, counts.filtered, counts.rejected
-        );
-    }
+    stats(&counts);
     emit::report_skipped(&plan, &all.skipped);
     let (aggregated, weighted) = (all.rows, all.weighted);
 

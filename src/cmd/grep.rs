@@ -147,6 +147,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         reader.sources(),
     )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
+    let inputs = reader.report();
     let progress = Progress::new(reader.known_total(), args.output.quiet);
 
     let (render, mut sink) = build_output(&args, format, fields, &time)?;
@@ -202,12 +203,15 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         },
     );
     progress.finish();
+    // An input that could not be read fails the run like any error, once the rest is read.
+    let result = result.and_then(|()| setup::inputs_read(&inputs));
     let report = |counts: &Counts| {
         if args.count {
             println!("{}", counts.emitted);
         }
         if args.errors.stats {
             print_stats(counts, &names, filter.prefilter().map(|p| p.describe()));
+            setup::print_skipped(&inputs);
         }
     };
     if let Err(e) = result {

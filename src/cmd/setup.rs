@@ -7,22 +7,55 @@ use anyhow::bail;
 use chrono::{DateTime, Utc};
 
 use crate::cli::{InputArgs, OutputArgs, TimeArgs};
-use crate::input::{resolve_inputs, ChunkReader, ReadOptions, Source, DEFAULT_CHUNK_SIZE};
+use crate::input::{
+    resolve_inputs, ChunkReader, Globs, InputReport, ReadOptions, Source, DEFAULT_CHUNK_SIZE,
+};
 use crate::output::Format;
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
 
-/// The chunk reader for `paths` (stdin when none are given and stdin is not a terminal).
-pub fn reader(paths: &[String], input: &InputArgs) -> anyhow::Result<ChunkReader> {
-    let sources = if paths.is_empty() {
+/// The inputs named by `paths` (stdin when none are given and stdin is not a terminal), each
+/// problem met resolving them said on stderr and counted in the report.
+pub fn inputs(paths: &[String], input: &InputArgs) -> anyhow::Result<(Vec<Source>, InputReport)> {
+    if paths.is_empty() {
         if std::io::stdin().is_terminal() {
             bail!("no input: give files or directories, or pipe lines into obs ('-' reads the terminal)");
         }
-        vec![Source::Stdin]
-    } else {
-        resolve_inputs(paths)?
+        return Ok((vec![Source::Stdin], InputReport::default()));
+    }
+    let resolved = resolve_inputs(paths, &Globs::new(&input.glob)?)?;
+    let report = InputReport {
+        skipped: resolved.skipped,
+        ..InputReport::default()
     };
-    Ok(ChunkReader::new(sources, read_options(input)?))
+    for p in &resolved.problems {
+        report.fail(p);
+    }
+    Ok((resolved.sources, report))
+}
+
+/// The chunk reader for `paths` (see [`inputs`]).
+pub fn reader(paths: &[String], input: &InputArgs) -> anyhow::Result<ChunkReader> {
+    let (sources, report) = inputs(paths, input)?;
+    Ok(ChunkReader::new(sources, read_options(input)?).with_report(report))
+}
+
+/// Ends a run whose inputs were not all readable with exit status 2, after the rest was read.
+pub fn inputs_read(report: &InputReport) -> anyhow::Result<()> {
+    match report.failed() {
+        0 => Ok(()),
+        n => bail!(
+            "{n} input{} could not be read (said above); the others were",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// `--stats`' line on what was passed over inside directories, if anything was.
+pub fn print_skipped(report: &InputReport) {
+    if let Some(what) = report.skipped.describe() {
+        eprintln!("obs: skipped inside directories: {what} (name a file to read it anyway)");
+    }
 }
 
 /// How inputs are read: `--no-mmap`, `--chunk-size`, `--max-line-bytes`.

@@ -14,7 +14,6 @@ use super::setup;
 use crate::cli::{ErrorArgs, InputArgs};
 use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
 use crate::expr::Expr;
-use crate::input::{resolve_inputs, Source};
 use crate::output::color::ColorChoice;
 use crate::output::rows::{write_rows, RowFormat};
 use crate::output::waterfall::{self, Bar};
@@ -380,14 +379,7 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
         tz,
     };
     let skew = skew_ns(&a.skew_tolerance)?;
-    let paths = if a.paths.is_empty() {
-        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-            bail!("no input: give span files or directories, or pipe spans into obs");
-        }
-        vec![Source::Stdin]
-    } else {
-        resolve_inputs(&a.paths)?
-    };
+    let (paths, inputs) = setup::inputs(&a.paths, &a.input)?;
     setup::check_outputs(
         &[
             ("--rejects", a.errors.rejects.as_ref()),
@@ -396,7 +388,7 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
         &paths,
     )?;
     let mut ids = IdNames::default();
-    let sources = SpanSources::open(paths, &dec, !a.input.no_mmap, &mut ids)?;
+    let sources = SpanSources::open(paths, &dec, !a.input.no_mmap, &mut ids, &inputs)?;
     let names = sources.files.iter().map(|f| f.name.clone()).collect();
     let mut ledger = Ledger::new(
         names,
@@ -414,7 +406,10 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
         only,
         locations,
     };
-    let result = collect(&sources, ids, &pass, &mut ledger);
+    // Traces are summaries over every input: one that could not be read fails the run
+    // (exit 2, nothing written) once the others were read and their bad lines reported.
+    let result = collect(&sources, ids, &pass, &mut ledger)
+        .and_then(|r| setup::inputs_read(&inputs).map(|()| r));
     let (spans, _) = match result {
         Ok(r) => r,
         Err(e) => {
@@ -432,6 +427,7 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
             counts.rejected,
             spans.rows.len()
         );
+        setup::print_skipped(&inputs);
     }
     let read = Read {
         sources,
@@ -716,14 +712,17 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
     let logs = if a.logs.is_empty() {
         HashMap::new()
     } else {
-        crate::reduce::trace::logs::collect(
-            &a.logs,
+        let (sources, inputs) = setup::inputs(&a.logs, &a.spans.input)?;
+        let logs = crate::reduce::trace::logs::collect(
+            sources,
             wanted,
             &l.dec,
             setup::threads(&a.spans.input)?,
             !a.spans.input.no_mmap,
             l.tz,
-        )?
+        )?;
+        setup::inputs_read(&inputs)?;
+        logs
     };
     let order = tree.preorder();
     let rows = l.traces.rows(&tree);

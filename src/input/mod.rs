@@ -14,12 +14,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use memmap2::Mmap;
 
 use crate::error::ObsError;
-pub use resolve::resolve_inputs;
+pub use resolve::{resolve_inputs, Globs, Resolved, Skipped};
 
 /// Default size of a chunk; large enough to amortise scheduling, small enough to spread over cores
 /// and keep the in-flight window small.
@@ -109,6 +110,31 @@ pub struct ChunkReader {
     current: Option<(usize, Current)>,
     seq: u64,
     first_of_source: bool,
+    report: InputReport,
+}
+
+/// What became of the inputs beyond their lines: entries skipped inside directories, and how
+/// many inputs could not be read (each reported on stderr when met; the run goes on and ends
+/// with exit status 2). Shared, so a command keeps it when the reader moves to the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct InputReport {
+    /// Passed over inside directories.
+    pub skipped: Skipped,
+    /// Inputs that could not be found or opened.
+    pub failures: Arc<AtomicU64>,
+}
+
+impl InputReport {
+    /// Counts one input that could not be used, after saying why on stderr.
+    pub fn fail(&self, e: &ObsError) {
+        eprintln!("obs: {e}");
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many inputs could not be used.
+    pub fn failed(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
 }
 
 enum Current {
@@ -153,7 +179,19 @@ impl ChunkReader {
             current: None,
             seq: 0,
             first_of_source: true,
+            report: InputReport::default(),
         }
+    }
+
+    /// The reader with `report` (what resolving the inputs found) to add its own failures to.
+    pub fn with_report(mut self, report: InputReport) -> Self {
+        self.report = report;
+        self
+    }
+
+    /// What became of the inputs, shared with the reader as it goes on.
+    pub fn report(&self) -> InputReport {
+        self.report.clone()
     }
 
     /// The sources, in the order their chunks come.
@@ -253,7 +291,9 @@ impl Iterator for ChunkReader {
                 match self.open(idx) {
                     Ok(Some(c)) => self.current = Some((idx, c)),
                     Ok(None) => {}
-                    Err(e) => return Some(Err(e)),
+                    // One input that cannot be opened does not end the run (ripgrep's way):
+                    // said, counted, and the run ends with exit status 2.
+                    Err(e) => self.report.fail(&e),
                 }
                 continue;
             };

@@ -168,3 +168,122 @@ fn the_stdin_spool_is_private_exclusive_and_removed() {
         assert!(left.is_empty(), "{sub} left {left:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn one_bad_entry_is_reported_and_the_rest_is_read() {
+    let s = Scratch::new();
+    s.file("d/a.ndjson", "{\"a\":1}\n");
+    s.file("d/sub/b.ndjson", "{\"a\":2}\n");
+    std::os::unix::fs::symlink("nowhere", s.path().join("d/dangling")).unwrap();
+    std::os::unix::fs::symlink("..", s.path().join("d/sub/loop")).unwrap();
+    let r = s.run(&["grep", "-c", "true", "d", "--stats"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), "2", "the readable files were read");
+    assert!(
+        r.stderr.contains("d/dangling: No such file"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("d/sub/loop: a link loop back to d"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("2 inputs could not be read"),
+        "{}",
+        r.stderr
+    );
+    // A missing path among several: the others are read, exit 2, and -o is not committed.
+    s.file("out.ndjson", "previous\n");
+    let r = s.run(&[
+        "grep",
+        "true",
+        "d/a.ndjson",
+        "missing.ndjson",
+        "d/sub/b.ndjson",
+        "-o",
+        "out.ndjson",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr
+            .matches("missing.ndjson: no such file or directory")
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.read("out.ndjson"), "previous\n");
+    let r = s.run(&[
+        "grep",
+        "-c",
+        "true",
+        "d/a.ndjson",
+        "missing.ndjson",
+        "d/sub/b.ndjson",
+    ]);
+    assert_eq!((r.code, r.stdout.trim()), (2, "2"));
+    let r = s.run(&[
+        "aggregate",
+        "d/a.ndjson",
+        "missing.ndjson",
+        "--agg",
+        "count",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = s.run(&["trace", "list", "d/a.ndjson", "missing.ndjson"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("missing.ndjson: no such file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn directories_skip_hidden_and_binary_files_and_globs_choose() {
+    let s = Scratch::new();
+    s.file("d/a.ndjson", "{\"a\":1}\n");
+    s.file("d/b.ndjson.gz", gzip(b"{\"a\":2}\n"));
+    s.file("d/.hidden.ndjson", "{\"a\":3}\n");
+    s.file("d/.git/x.ndjson", "{\"a\":4}\n");
+    s.file("d/image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    s.file("d/old/c.ndjson", "{\"a\":5}\n");
+    let r = s.run(&["grep", "-c", "true", "d", "--stats"]);
+    assert_eq!((r.code, r.stdout.trim()), (0, "3"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("skipped inside directories: 2 hidden, 1 binary"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&[
+        "grep", "-c", "true", "d", "-g", "*.ndjson", "-g", "!old/*", "--stats",
+    ]);
+    assert_eq!((r.code, r.stdout.trim()), (0, "1"), "{}", r.stderr);
+    assert!(r.stderr.contains("3 not chosen by --glob"), "{}", r.stderr);
+    // A file named on the command line is always read, hidden or not.
+    let r = s.run(&["grep", "-c", "true", "d/.hidden.ndjson"]);
+    assert_eq!(r.stdout.trim(), "1");
+    // A JSON file of no trace format in a directory given to trace is said and passed over.
+    s.file(
+        "t/spans.ndjson",
+        concat!(
+            r#"{"trace_id":"aaaa0000000000000000000000000001","span_id":"0000000000000001","#,
+            r#""name":"x","service":"s","start_time":1,"duration_ms":1}"#,
+            "\n"
+        ),
+    );
+    s.file("t/config.json", "{\n \"not\": \"a trace\"\n}\n");
+    let r = s.run(&["trace", "list", "t", "-f", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.lines().len(), 2);
+    assert!(
+        r.stderr
+            .contains("config.json: skipped: JSON, but no trace format"),
+        "{}",
+        r.stderr
+    );
+}

@@ -12,7 +12,7 @@ use super::format::ndjson::Role;
 use super::format::Decoding;
 use super::ids::{self, IdNames, SpanId, TraceId};
 use crate::expr::Expr;
-use crate::input::{resolve_inputs, ChunkReader, ReadOptions, DEFAULT_CHUNK_SIZE};
+use crate::input::{ChunkReader, ReadOptions, Source, DEFAULT_CHUNK_SIZE};
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::time::TimeSpec;
 use crate::record::{value_text, FieldPath, Record};
@@ -24,7 +24,7 @@ pub type TraceLogs = HashMap<Option<SpanId>, Vec<(i64, String)>>;
 
 /// Reads `paths` and keeps the lines of `trace`.
 pub fn collect(
-    paths: &[String],
+    sources: Vec<Source>,
     trace: TraceId,
     dec: &Decoding,
     threads: usize,
@@ -59,7 +59,7 @@ pub fn collect(
         needs: Vec::new(),
     })?;
     let reader = ChunkReader::new(
-        resolve_inputs(paths)?,
+        sources,
         ReadOptions {
             chunk_size: DEFAULT_CHUNK_SIZE,
             mmap,

@@ -17,7 +17,7 @@ use super::format::{lines_format, sniff, Decoding, Format, Layout};
 use super::ids::IdNames;
 use super::row::Loc;
 use super::span::Span;
-use crate::input::{ChunkData, ChunkReader, ReadOptions, Source};
+use crate::input::{ChunkData, ChunkReader, InputReport, ReadOptions, Source};
 
 /// One span file.
 pub struct SpanSource {
@@ -69,6 +69,7 @@ impl SpanSources {
         dec: &Decoding,
         mmap: bool,
         names: &mut IdNames,
+        report: &InputReport,
     ) -> anyhow::Result<SpanSources> {
         let mut out = SpanSources {
             files: Vec::new(),
@@ -108,17 +109,34 @@ impl SpanSources {
                 }
                 s => s,
             };
+            // A source that cannot be opened (or is gone) is said, counted, and passed over.
+            if let Source::File(p) = &source {
+                if let Err(e) = std::fs::File::open(p) {
+                    report.fail(&crate::error::ObsError::io(p, e));
+                    continue;
+                }
+            }
             let head = match reader(&source, mmap, HEAD).next() {
                 Some(chunk) => chunk?.bytes()[..].to_vec(),
                 None => Vec::new(),
             };
             let (layout, doc) = match sniff(&head, dec.forced) {
-                Layout::Document => match parse_document(&source, &name, dec, names)? {
-                    Some(doc) => (Layout::Document, doc),
+                Layout::Document => match parse_document(&source, dec, names)? {
+                    Document::Spans(doc) => (Layout::Document, doc),
                     // Not JSON as a whole either: read line by line, so that its bad lines are
                     // rejected and counted like any other's (a span file whose first line is
                     // broken, a stray README in a directory) instead of failing the run.
-                    None => (Layout::Lines(lines_format(&head, dec.forced)), Vec::new()),
+                    Document::NotJson => {
+                        (Layout::Lines(lines_format(&head, dec.forced)), Vec::new())
+                    }
+                    // JSON, but of no trace format (a test fixture, a config file in the
+                    // directory): said and passed over; it holds no span to lose.
+                    Document::NotTraces(why) => {
+                        eprintln!(
+                            "obs: {name}: skipped: JSON, but no trace format obs reads ({why})"
+                        );
+                        continue;
+                    }
                 },
                 lines => (lines, Vec::new()),
             };
@@ -226,12 +244,21 @@ impl SpanSources {
 
 /// The spans of a file that is one JSON document (or several values one after another);
 /// `None` when it is not JSON as a whole.
+/// What a file read as one JSON document holds.
+enum Document {
+    /// The spans of a trace format.
+    Spans(Vec<Span>),
+    /// Not JSON as a whole.
+    NotJson,
+    /// JSON, but no trace format: why not.
+    NotTraces(String),
+}
+
 fn parse_document(
     source: &Source,
-    name: &str,
     dec: &Decoding,
     names: &mut IdNames,
-) -> anyhow::Result<Option<Vec<Span>>> {
+) -> anyhow::Result<Document> {
     let mut bytes = Vec::new();
     for chunk in reader(source, true, 16 << 20) {
         bytes.extend_from_slice(chunk?.bytes());
@@ -241,13 +268,18 @@ fn parse_document(
     // Values are decoded as they are read, not all held at once.
     for v in serde_json::Deserializer::from_slice(text).into_iter::<Value>() {
         let Ok(v) = v else {
-            return Ok(None);
+            return Ok(Document::NotJson);
         };
         let format = Format::choose(dec.forced, &v);
-        let got = dec
-            .spans(format, &v, names)
-            .map_err(|e| anyhow::anyhow!("{name}: {e} (read as {})", format.name()))?;
-        spans.extend(got);
+        match dec.spans(format, &v, names) {
+            Ok(got) => spans.extend(got),
+            Err(e) => {
+                return Ok(Document::NotTraces(format!(
+                    "read as {}: {e}",
+                    format.name()
+                )))
+            }
+        }
     }
-    Ok(Some(spans))
+    Ok(Document::Spans(spans))
 }
