@@ -148,6 +148,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
+    let live = reader.may_be_live();
     let progress = Progress::new(reader.known_total(), args.output.quiet);
 
     let (render, mut sink) = build_output(&args, format, fields, &time)?;
@@ -198,6 +199,9 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
             }
             remaining -= take as u64;
             sink.write(&out.rendered, take)?;
+            if live {
+                sink.flush()?;
+            }
             ledger.account(meta.source, out.lines, &counts, &out.rejects)?;
             Ok(if stop { Flow::Stop } else { Flow::Continue })
         },

@@ -194,6 +194,15 @@ impl ChunkReader {
         self.report.clone()
     }
 
+    /// True when a source may be live (stdin or a FIFO, read as lines arrive): output should
+    /// then be flushed after each chunk, so that a match shows soon after its line came.
+    pub fn may_be_live(&self) -> bool {
+        self.sources.iter().any(|s| match s {
+            Source::Stdin => !std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file()),
+            Source::File(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file()),
+        })
+    }
+
     /// The sources, in the order their chunks come.
     pub fn sources(&self) -> &[Source] {
         &self.sources
@@ -229,11 +238,13 @@ impl ChunkReader {
         match source {
             Source::Stdin => {
                 let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
+                let live = !std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file());
                 Ok(Some(Current::Stream(stream::StreamCutter::new(
                     name,
                     Box::new(reader),
                     self.opts.chunk_size,
                     self.opts.max_line,
+                    live,
                 )?)))
             }
             Source::File(path) => {
@@ -257,6 +268,7 @@ impl ChunkReader {
                     Box::new(reader),
                     self.opts.chunk_size,
                     self.opts.max_line,
+                    !meta.is_file(),
                 )?)))
             }
         }

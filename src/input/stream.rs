@@ -1,7 +1,14 @@
 //! Streamed input (stdin, gzip, zstd, `--no-mmap`): read into buffers and cut at the last newline.
+//!
+//! A live source (plain stdin or a FIFO: `tail -f app.log | obs grep …`) is read by a thread of
+//! its own, and when it has been idle for [`IDLE`], the complete lines read so far are handed on
+//! at once instead of waiting for a full chunk, so a match is printed soon after it arrives.
 
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::{peek_head, Compression};
 use crate::error::ObsError;
@@ -18,6 +25,41 @@ pub(super) struct StreamCutter {
     decoded: u64,
     eof: bool,
     pending_error: Option<ObsError>,
+    /// For a live source: the blocks its reading thread has read.
+    pump: Option<Receiver<std::io::Result<Vec<u8>>>>,
+}
+
+/// How long a live source may be quiet before the lines read so far are handed on.
+pub(super) const IDLE: Duration = Duration::from_millis(50);
+
+/// Reads `reader` on a thread of its own, in blocks, into a bounded channel (1 MiB in flight);
+/// an empty block is the end. The thread ends at the end, at an error, or when the cutter is
+/// gone; blocked in a read at exit, it ends with the process.
+fn pump(mut reader: Box<dyn Read + Send>) -> Receiver<std::io::Result<Vec<u8>>> {
+    let (tx, rx) = crossbeam_channel::bounded(16);
+    let spawned = std::thread::Builder::new()
+        .name("obs-stdin".into())
+        .spawn(move || loop {
+            let mut block = vec![0u8; 1 << 16];
+            match read_some(&mut reader, &mut block) {
+                Ok(n) => {
+                    block.truncate(n);
+                    if tx.send(Ok(block)).is_err() || n == 0 {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let _ = tx.send(Err(e));
+        return rx;
+    }
+    rx
 }
 
 impl StreamCutter {
@@ -27,9 +69,12 @@ impl StreamCutter {
         mut reader: Box<dyn BufRead + Send>,
         chunk_size: usize,
         max_line: usize,
+        live: bool,
     ) -> Result<Self, ObsError> {
         let head = peek_head(&mut reader).map_err(|e| ObsError::io(&name, e))?;
         let compression = Compression::sniff(&head);
+        // Compressed input comes in blocks the decoder must fill: only plain text is live.
+        let live = live && compression == Compression::None;
         let reader: Box<dyn Read + Send> = match compression {
             Compression::None => reader,
             Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
@@ -38,9 +83,15 @@ impl StreamCutter {
                     .map_err(|e| ObsError::io(&name, e))?,
             ),
         };
+        let (reader, pump): (Box<dyn Read + Send>, _) = if live {
+            (Box::new(std::io::empty()), Some(pump(reader)))
+        } else {
+            (reader, None)
+        };
         Ok(StreamCutter {
             name,
             reader,
+            pump,
             compression,
             chunk_size,
             max_line,
@@ -93,6 +144,32 @@ impl StreamCutter {
                     return self.skip_rest_of_line(buf).map(Some);
                 }
             }
+            if self.pump.is_some() {
+                match self.next_block(&mut buf) {
+                    Block::More => continue,
+                    Block::Idle => {
+                        // Quiet: hand on the complete lines read so far.
+                        if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+                            self.carry = buf.split_off(nl + 1);
+                            return Ok(Some(buf));
+                        }
+                        continue;
+                    }
+                    Block::End => {
+                        self.eof = true;
+                        return Ok((!buf.is_empty()).then_some(buf));
+                    }
+                    Block::Failed(e) => {
+                        self.eof = true;
+                        let err = self.damaged(e);
+                        if buf.is_empty() {
+                            return Err(err);
+                        }
+                        self.pending_error = Some(err);
+                        return Ok(Some(buf));
+                    }
+                }
+            }
             // Grow in bounded steps: a huge --chunk-size must not mean a huge zeroed buffer up front.
             let want = self
                 .chunk_size
@@ -125,12 +202,65 @@ impl StreamCutter {
     }
 }
 
+/// What the reading thread of a live source gave.
+enum Block {
+    /// Bytes, appended to the buffer.
+    More,
+    /// Nothing for [`IDLE`].
+    Idle,
+    /// The end of the input.
+    End,
+    /// A read error.
+    Failed(std::io::Error),
+}
+
 impl StreamCutter {
+    /// Waits up to [`IDLE`] for the next block of a live source.
+    fn next_block(&mut self, buf: &mut Vec<u8>) -> Block {
+        let Some(rx) = &self.pump else {
+            return Block::End;
+        };
+        match rx.recv_timeout(IDLE) {
+            Ok(Ok(block)) if block.is_empty() => Block::End,
+            Ok(Ok(block)) => {
+                self.decoded += block.len() as u64;
+                buf.extend_from_slice(&block);
+                Block::More
+            }
+            Ok(Err(e)) => Block::Failed(e),
+            Err(RecvTimeoutError::Timeout) => Block::Idle,
+            Err(RecvTimeoutError::Disconnected) => Block::End,
+        }
+    }
+
     /// Reads and drops bytes up to the end of the current line; `buf` (its kept head) is
     /// returned as one chunk with the line's `\n`, and what follows the line is carried on.
     fn skip_rest_of_line(&mut self, mut buf: Vec<u8>) -> Result<Vec<u8>, ObsError> {
         let mut scratch = vec![0u8; 1 << 16];
         loop {
+            if self.pump.is_some() {
+                let mut block = Vec::new();
+                match self.next_block(&mut block) {
+                    Block::More => {
+                        if let Some(nl) = memchr::memchr(b'\n', &block) {
+                            buf.push(b'\n');
+                            self.carry = block[nl + 1..].to_vec();
+                            return Ok(buf);
+                        }
+                    }
+                    Block::Idle => {}
+                    Block::End => {
+                        self.eof = true;
+                        return Ok(buf);
+                    }
+                    Block::Failed(e) => {
+                        self.eof = true;
+                        self.pending_error = Some(self.damaged(e));
+                        return Ok(buf);
+                    }
+                }
+                continue;
+            }
             match read_some(&mut self.reader, &mut scratch) {
                 Ok(0) => {
                     self.eof = true;

@@ -104,6 +104,11 @@ impl Sink for CsvSink {
         Ok(())
     }
 
+    fn flush(&mut self) -> anyhow::Result<()> {
+        // Learnt columns write nothing before the end; fixed ones stream.
+        Ok(self.writer.flush()?)
+    }
+
     fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
         match std::mem::replace(
             &mut self.columns,

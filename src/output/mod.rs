@@ -115,6 +115,11 @@ pub trait Sink: Send {
     fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()>;
     /// Flushes and commits the output.
     fn finish(self: Box<Self>) -> anyhow::Result<()>;
+    /// Pushes what was written so far to its destination (for live input, so a match shows
+    /// soon after its line arrived); sinks that write only at the end do nothing.
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where byte output goes: stdout, or a file written under a temporary name and renamed when
@@ -195,6 +200,9 @@ impl Sink for ByteSink {
         self.dest.write_all(r.bytes_of_first(take))?;
         Ok(())
     }
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Ok(self.dest.flush()?)
+    }
     fn finish(self: Box<Self>) -> anyhow::Result<()> {
         self.dest.commit()
     }
@@ -263,5 +271,8 @@ impl Sink for RawLineSink {
     }
     fn finish(self: Box<Self>) -> anyhow::Result<()> {
         self.dest.commit()
+    }
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Ok(self.dest.flush()?)
     }
 }

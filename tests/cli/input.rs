@@ -287,3 +287,51 @@ fn directories_skip_hidden_and_binary_files_and_globs_choose() {
         r.stderr
     );
 }
+
+#[test]
+fn stdin_is_streamed_a_match_shows_before_the_input_ends() {
+    use std::io::{BufRead, Write};
+    let s = Scratch::new();
+    for args in [
+        vec!["grep", "level=ERROR"],
+        vec!["grep", "level=ERROR", "-f", "csv", "--fields", "n"],
+    ] {
+        let mut child = crate::obs_cmd(s.path())
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let _ = tx.send(line.unwrap());
+            }
+        });
+        stdin
+            .write_all(b"{\"level\":\"INFO\",\"n\":0}\n{\"level\":\"ERROR\",\"n\":1}\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        // The input stays open (as `tail -f` keeps it): the match must come out anyway.
+        let deadline = std::time::Duration::from_secs(20);
+        let first = rx
+            .recv_timeout(deadline)
+            .expect("no output while the input was open");
+        let want = if args.len() == 2 {
+            "{\"level\":\"ERROR\",\"n\":1}"
+        } else {
+            "n"
+        };
+        assert_eq!(first, want, "{args:?}");
+        if args.len() > 2 {
+            assert_eq!(rx.recv_timeout(deadline).unwrap(), "1");
+        }
+        stdin.write_all(b"{\"level\":\"ERROR\",\"n\":2}\n").unwrap();
+        drop(stdin);
+        let rest: Vec<String> = rx.iter().collect();
+        assert_eq!(rest.len(), 1, "{rest:?}");
+        assert!(child.wait().unwrap().success());
+    }
+}

@@ -139,4 +139,7 @@ impl Sink for BulkStreamSink {
         }
         Box::new(self.inner).finish()
     }
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.inner.flush()
+    }
 }
