@@ -58,12 +58,12 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l fields -d 'Only these f
 complete -c obs -n "__fish_obs_using_subcommand grep" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c obs -n "__fish_obs_using_subcommand grep" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz) [default: logs-%{+yyyy.MM.dd}; for `obs aggregate` without --every: obs-aggregate]' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
 create\t'Create only; an existing `_id` is a per-item 409 conflict'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -l id-field -d 'Take _id from these fields (comma-separated, joined with \'-\')' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l out-dir -d 'Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout' -r -F
-complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES\'s 100mb request cap' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest bulk file (Elasticsearch\'s units: 10mb = 10MiB = 10 × 2^20 bytes); below ES\'s 100mb request cap, which is refused' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-docs -d 'Most documents per bulk file' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
@@ -108,12 +108,12 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fields -d 'Only th
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz) [default: logs-%{+yyyy.MM.dd}; for `obs aggregate` without --every: obs-aggregate]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
 create\t'Create only; an existing `_id` is a per-item 409 conflict'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-field -d 'Take _id from these fields (comma-separated, joined with \'-\')' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l out-dir -d 'Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout' -r -F
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-bytes -d 'Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES\'s 100mb request cap' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-bytes -d 'Largest bulk file (Elasticsearch\'s units: 10mb = 10MiB = 10 × 2^20 bytes); below ES\'s 100mb request cap, which is refused' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-docs -d 'Most documents per bulk file' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chart -d 'Draw a terminal chart of the first metric instead of a table'

@@ -177,9 +177,10 @@ pub struct OutputArgs {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Elasticsearch bulk (--format es-bulk)")]
 pub struct BulkArgs {
-    /// Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record's time in --tz).
-    #[arg(long, value_name = "TEMPLATE", default_value = "logs-%{+yyyy.MM.dd}")]
-    pub index: String,
+    /// Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record's time in --tz)
+    /// [default: logs-%{+yyyy.MM.dd}; for `obs aggregate` without --every: obs-aggregate].
+    #[arg(long, value_name = "TEMPLATE")]
+    pub index: Option<String>,
 
     /// Bulk action: index (create or replace) or create (fail on existing _id).
     #[arg(long, value_enum, default_value = "index")]
@@ -197,7 +198,8 @@ pub struct BulkArgs {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Largest bulk file (10MB = 10^6 bytes, 10MiB = 2^20); below ES's 100mb request cap.
+    /// Largest bulk file (Elasticsearch's units: 10mb = 10MiB = 10 × 2^20 bytes); below ES's
+    /// 100mb request cap, which is refused.
     #[arg(long, value_name = "SIZE", default_value = "10MB", value_parser = parse_size)]
     pub max_bytes: u64,
 
@@ -210,9 +212,12 @@ pub struct BulkArgs {
     pub template: Option<PathBuf>,
 }
 
+/// The default `--index`: one index a day, by the record's own time.
+pub const DEFAULT_INDEX: &str = "logs-%{+yyyy.MM.dd}";
+
 impl BulkArgs {
-    /// The bulk options, checked.
-    pub fn resolve(&self) -> anyhow::Result<BulkOptions> {
+    /// The bulk options, checked; `default_index` stands when `--index` is not given.
+    pub fn resolve(&self, default_index: &str) -> anyhow::Result<BulkOptions> {
         if self.max_bytes >= ES_REQUEST_CAP {
             bail!(
                 "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
@@ -233,7 +238,7 @@ impl BulkArgs {
             (false, true) => IdSpec::Auto,
         };
         Ok(BulkOptions {
-            index: IndexTemplate::parse(&self.index)?,
+            index: IndexTemplate::parse(self.index.as_deref().unwrap_or(default_index))?,
             action: self.action,
             id,
             max_bytes: self.max_bytes,
@@ -252,7 +257,8 @@ impl BulkArgs {
     }
 }
 
-/// Parses sizes: `10MB` (10^6), `10MiB`/`10m` (2^20), `512k`, plain bytes.
+/// Parses sizes with Elasticsearch's units, which are binary whatever their spelling: `10mb`
+/// = `10MiB` = `10m` = 10 × 2^20 bytes, `512kb` = `512k`, `1gb`, or plain bytes.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
@@ -264,12 +270,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("'{s}' is not a size (e.g. 10MB, 64MiB, 500000)"))?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
-        "kb" => 1e3,
-        "mb" => 1e6,
-        "gb" => 1e9,
-        "k" | "kib" => 1024.0,
-        "m" | "mib" => 1024.0 * 1024.0,
-        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
         other => return Err(format!("unknown size unit '{other}' in '{s}'")),
     };
     Ok((n * mult) as u64)
@@ -287,7 +290,12 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(
+            parse_size("10MB"),
+            Ok(10 << 20),
+            "Elasticsearch's mb is MiB"
+        );
+        assert_eq!(parse_size("100mb"), Ok(100 << 20));
         assert_eq!(parse_size("10MiB"), Ok(10 << 20));
         assert_eq!(parse_size("512k"), Ok(512 << 10));
         assert_eq!(parse_size("123"), Ok(123));

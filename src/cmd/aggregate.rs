@@ -279,7 +279,11 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         emit::write_chart(&table, &plan, out)
     } else {
         let bulk = (format == Format::EsBulk)
-            .then(|| args.bulk.resolve())
+            // Groups without a time bucket have no date for `%{+yyyy.MM.dd}`.
+            .then(|| match plan.every {
+                Some(_) => args.bulk.resolve(crate::cli::DEFAULT_INDEX),
+                None => args.bulk.resolve("obs-aggregate"),
+            })
             .transpose()?;
         emit::write(&table, format, out, bulk)
     };

@@ -294,7 +294,7 @@ fn build_output(
         }
         Format::Parquet => bail!("--format parquet is for aggregate results (obs aggregate)"),
         Format::EsBulk => {
-            let opts = args.bulk.resolve()?;
+            let opts = args.bulk.resolve(crate::cli::DEFAULT_INDEX)?;
             let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
             let sink: Box<dyn Sink> = match &opts.out_dir {
                 Some(dir) => Box::new(BulkDirSink::new(

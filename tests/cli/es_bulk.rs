@@ -171,24 +171,75 @@ fn records_that_cannot_be_indexed_are_rejected_not_lost() {
         "-f",
         "es-bulk",
         "--index",
-        "pm-%{payment_method}",
+        "pm-%{http.status}",
         "--stats",
         "--rejects",
         "bad.ndjson",
     ]);
-    assert_eq!(parse_bulk(&r.stdout).len(), 4);
+    assert_eq!(parse_bulk(&r.stdout).len(), 3);
+    for line in [3, 5] {
+        let why = format!("p.ndjson:{line}: index name: field 'http.status' is missing");
+        assert!(r.stderr.contains(&why), "{}", r.stderr);
+    }
+    assert!(r.stderr.contains("3 emitted"), "{}", r.stderr);
+    assert_eq!(s.read("bad.ndjson").lines().count(), 2);
+    // A field that makes the name upper-case is refused per record, never lowercased.
+    let r = s.run(&[
+        "grep",
+        "exists(amount)",
+        "p.ndjson",
+        "-f",
+        "es-bulk",
+        "--index",
+        "pm-%{payment_method}",
+    ]);
     assert!(
         r.stderr
-            .contains("p.ndjson:3: index name: field 'payment_method' is missing"),
+            .contains("index name 'pm-UPI' has upper-case letters"),
         "{}",
         r.stderr
     );
+    // Joda's month and weekday names, as Logstash writes them.
+    s.file("t.ndjson", "{\"ts\":\"2024-05-01T10:00:00Z\",\"a\":1}\n");
+    let r = s.run(&[
+        "grep",
+        "true",
+        "t.ndjson",
+        "-f",
+        "es-bulk",
+        "--index",
+        "x-%{+yyyy.MM.dd}",
+    ]);
     assert!(
-        r.stderr.contains("5 emitted".replace('5', "4").as_str()),
+        r.stdout.contains("\"_index\":\"x-2024.05.01\""),
+        "{}",
+        r.stdout
+    );
+    let r = s.run(&[
+        "grep",
+        "true",
+        "t.ndjson",
+        "-f",
+        "es-bulk",
+        "--index",
+        "x-%{+MMM}",
+    ]);
+    assert!(
+        r.stderr
+            .contains("index name 'x-May' has upper-case letters"),
         "{}",
         r.stderr
     );
-    assert_eq!(s.read("bad.ndjson").lines().count(), 1);
+    let r = s.run(&[
+        "grep",
+        "true",
+        "t.ndjson",
+        "-f",
+        "es-bulk",
+        "--index",
+        "%{+MMMM-EEE-EEEE}",
+    ]);
+    assert!(r.stderr.contains("'May-Wed-Wednesday'"), "{}", r.stderr);
 }
 
 #[test]
@@ -228,7 +279,10 @@ fn out_dir_splits_by_bytes_and_docs_atomically() {
             format!("bulk-{:05}.ndjson", n + 1)
         );
         let text = std::fs::read_to_string(f).unwrap();
-        assert!(text.len() <= 20_000);
+        assert!(
+            text.len() <= 20 << 10,
+            "20KB is 20 KiB, as Elasticsearch counts"
+        );
         ids.extend(
             parse_bulk(&text)
                 .into_iter()
@@ -290,6 +344,20 @@ fn refuses_requests_elasticsearch_would_refuse() {
         "--index",
         "Bad Index",
     ]);
+    assert!(
+        r.stderr.contains("index names are lower-case"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&[
+        "grep",
+        "exists(amount)",
+        "p.ndjson",
+        "-f",
+        "es-bulk",
+        "--index",
+        "bad index",
+    ]);
     assert!(r.stderr.contains("contains ' '"), "{}", r.stderr);
     let r = s.run(&[
         "grep",
@@ -338,4 +406,57 @@ fn index_template_mappings_are_inferred() {
     );
     assert_eq!(p["http"]["properties"]["status"]["type"], "long");
     assert_eq!(p["tags"]["type"], "keyword");
+}
+
+#[test]
+fn aggregate_bulk_without_every_has_a_dateless_default_index_and_no_silent_loss() {
+    let s = Scratch::new();
+    s.file("p.ndjson", PAYMENTS);
+    let r = s.run(&["aggregate", "p.ndjson", "--by", "service", "-f", "es-bulk"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = r.lines();
+    let groups = s
+        .run(&["aggregate", "p.ndjson", "--by", "service"])
+        .lines()
+        .len();
+    assert!(groups > 1);
+    assert_eq!(lines.len(), 2 * groups, "an action and a source per group");
+    assert!(
+        lines[0].contains("\"_index\":\"obs-aggregate\""),
+        "{}",
+        lines[0]
+    );
+    // A date in the index of a non-time aggregate: every group is refused, and that is an
+    // error (exit 2) that writes nothing, not a success with 0 bytes.
+    let r = s.run(&[
+        "aggregate",
+        "p.ndjson",
+        "--by",
+        "service",
+        "-f",
+        "es-bulk",
+        "--index",
+        "x-%{+yyyy.MM}",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let refused = format!("{groups} of {groups} groups could not be written");
+    assert!(r.stderr.contains(&refused), "{}", r.stderr);
+    // With --every the default index keeps its date.
+    let r = s.run(&[
+        "aggregate",
+        "p.ndjson",
+        "--every",
+        "1d",
+        "-f",
+        "es-bulk",
+        "--tz",
+        "Asia/Kolkata",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.lines()[0].contains("\"_index\":\"logs-2024.05.01\""),
+        "{}",
+        r.stdout
+    );
 }

@@ -2,10 +2,12 @@
 //!
 //! `%{field}` takes the record's field; `%{+FORMAT}` formats the record's own timestamp in `--tz`
 //! with Joda letters as Logstash does: `yyyy`/`YYYY` year, `yy` two-digit year, `xxxx` ISO week
-//! year, `ww` ISO week, `MM` month, `dd` day, `DDD` day of year, `HH` hour, `mm` minute, `ss`
-//! second; other characters (and 'quoted text') are copied. Names are lowercased and checked
-//! against Elasticsearch's rules, so a bad name is a rejected line here rather than a failed
-//! bulk item later.
+//! year, `ww` ISO week, `MM` month, `MMM`/`MMMM` month name (`May`, `September`), `dd` day,
+//! `EEE`/`EEEE` weekday name (`Wed`, `Wednesday`), `DDD` day of year, `HH` hour, `mm` minute,
+//! `ss` second; other characters (and 'quoted text') are copied. Names are checked against
+//! Elasticsearch's rules, so a bad name is a rejected line here rather than a failed bulk item
+//! later. Upper case is one of them: it is refused, never silently lowercased (a template's
+//! own text at once; a name made upper-case by a field or a month name, per record).
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
@@ -66,6 +68,12 @@ impl IndexTemplate {
         if parts.is_empty() {
             return Err(bad("empty"));
         }
+        let upper = |t: &str| t.chars().any(char::is_uppercase);
+        if parts.iter().any(|p| matches!(p, Part::Text(t) if upper(t))) {
+            return Err(bad(
+                "Elasticsearch index names are lower-case; write the name in lower case",
+            ));
+        }
         Ok(IndexTemplate { parts })
     }
 
@@ -90,7 +98,7 @@ impl IndexTemplate {
         let mut s = String::new();
         for p in &self.parts {
             match p {
-                Part::Text(t) => s.push_str(&t.to_lowercase()),
+                Part::Text(t) => s.push_str(t),
                 _ if s.ends_with('*') => {}
                 _ => s.push('*'),
             }
@@ -117,7 +125,6 @@ impl IndexTemplate {
                 }
             }
         }
-        let name = name.to_lowercase();
         check_name(&name)?;
         Ok(name)
     }
@@ -135,6 +142,11 @@ fn check_name(name: &str) -> Result<(), String> {
     }
     if name.len() > 255 {
         return Err("index name longer than 255 bytes".to_string());
+    }
+    if name.chars().any(char::is_uppercase) {
+        return Err(format!(
+            "index name '{name}' has upper-case letters, which Elasticsearch refuses"
+        ));
     }
     Ok(())
 }
@@ -157,9 +169,10 @@ fn parse_date_format(fmt: &str) -> Result<Vec<DateToken>, String> {
             while i + n < chars.len() && chars[i + n] == c {
                 n += 1;
             }
-            if !"yYxwMdDHms".contains(c) {
+            if !"yYxwMdDEHms".contains(c) {
                 return Err(format!(
-                    "unsupported date letter '{c}' (use yyyy, xxxx, ww, MM, dd, DDD, HH, mm, ss)"
+                    "unsupported date letter '{c}' (use yyyy, xxxx, ww, MM, MMM, dd, EEE, DDD, \
+                     HH, mm, ss)"
                 ));
             }
             out.push(DateToken::Letter(c, n));
@@ -177,6 +190,15 @@ fn format_date(out: &mut String, tokens: &[DateToken], t: DateTime<Utc>, time: &
     for tok in tokens {
         match tok {
             DateToken::Text(s) => out.push_str(s),
+            // Joda's names: three letters or fewer the short one, four or more the full one.
+            DateToken::Letter('M', n) if *n >= 3 => {
+                let format = if *n == 3 { "%b" } else { "%B" };
+                out.push_str(&t.format(format).to_string());
+            }
+            DateToken::Letter('E', n) => {
+                let format = if *n <= 3 { "%a" } else { "%A" };
+                out.push_str(&t.format(format).to_string());
+            }
             DateToken::Letter(c, n) => {
                 let v: i64 = match c {
                     'y' | 'Y' if *n == 2 => i64::from(t.year().rem_euclid(100)),

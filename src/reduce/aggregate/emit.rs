@@ -145,6 +145,7 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
     let render = BulkRender::new(opts, time, Vec::new());
     let proj = Projection::new(render.needs());
     let mut rendered = Rendered::default();
+    let mut unwritten = 0usize;
     for i in 0..table.rows.len() {
         let line = serde_json::to_vec(&table.object(i))?;
         let mut cells = CellSlots::default();
@@ -159,7 +160,17 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
         .map_err(|(e, _)| anyhow::anyhow!("internal error: {e}"))?;
         if let Err(reason) = render.render(&rec, &mut rendered) {
             eprintln!("obs: group {} not written: {reason}", i + 1);
+            unwritten += 1;
         }
+    }
+    // Aggregate results have no --rejects: a group that cannot be indexed fails the run, and
+    // the bulk output is not committed (a run that wrote none of them was a success before).
+    if unwritten > 0 {
+        anyhow::bail!(
+            "{unwritten} of {} groups could not be written as _bulk documents (said above); \
+             nothing was written",
+            table.rows.len()
+        );
     }
     let n = rendered.marks.len();
     sink.write(&rendered, n)?;
