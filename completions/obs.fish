@@ -45,6 +45,7 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects-reasons -d 'Wri
 complete -c obs -n "__fish_obs_using_subcommand grep" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l until -d 'Keep records before this time (same forms as --since)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
 ndjson\t'One JSON object per line; kept lines byte for byte as read'
@@ -95,6 +96,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects-reasons -d
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep records before this time (same forms as --since)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
 ndjson\t'One JSON object per line; kept lines byte for byte as read'

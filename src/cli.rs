@@ -137,6 +137,11 @@ pub struct TimeArgs {
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
 
+    /// Read timestamps in this strftime format too (e.g. '%d.%m.%Y %H:%M:%S'; with %z for an
+    /// offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog.
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+
     /// Keep records before this time (same forms as --since).
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,

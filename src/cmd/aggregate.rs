@@ -240,7 +240,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     }
     let counts = ledger.finish()?;
     stats(&counts);
-    emit::report_skipped(&plan, &all.skipped);
+    emit::report_skipped(&plan, &all.skipped, all.untimed);
     let (aggregated, weighted) = (all.rows, all.weighted);
 
     let mut rows = frame::aggregate(all, &plan).context("aggregating")?;

@@ -114,7 +114,8 @@ pub struct TimeWindow {
 
 /// The time spec and `--since/--until` window.
 pub fn time(args: &TimeArgs) -> anyhow::Result<TimeWindow> {
-    let spec = TimeSpec::new(args.time_field.as_deref(), args.tz.as_deref())?;
+    let spec = TimeSpec::new(args.time_field.as_deref(), args.tz.as_deref())?
+        .with_format(args.time_format.as_deref())?;
     let now = Utc::now();
     let since = args
         .since

@@ -25,6 +25,9 @@ pub struct Counts {
     pub decoded: u64,
     /// Of `filtered`, lines the raw-byte prefilter ruled out without decoding.
     pub prefiltered: u64,
+    /// Of `filtered`, records `--since/--until` left out because their time field held no
+    /// time obs can read.
+    pub untimed: u64,
 }
 
 impl Counts {
@@ -36,6 +39,7 @@ impl Counts {
         self.rejected += o.rejected;
         self.decoded += o.decoded;
         self.prefiltered += o.prefiltered;
+        self.untimed += o.untimed;
     }
 }
 
@@ -197,6 +201,15 @@ impl Ledger {
     }
 
     fn summarise(&self) {
+        if self.counts.untimed > 0 {
+            let n = self.counts.untimed;
+            eprintln!(
+                "obs: {n} record{} a time field obs cannot read, so --since/--until left {} \
+                 out; --time-format FORMAT (strftime) reads other forms",
+                if n == 1 { " has" } else { "s have" },
+                if n == 1 { "it" } else { "them" },
+            );
+        }
         if self.on_error == OnError::Report && self.counts.rejected > 0 {
             let more = if self.reported > REPORT_SITES {
                 format!(" (first {REPORT_SITES} shown)")

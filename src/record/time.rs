@@ -24,6 +24,19 @@ pub struct TimeSpec {
     pub fields: Vec<FieldPath>,
     /// Zone for offset-less times, dates, `today`, and index date math.
     pub tz: Tz,
+    /// `--time-format`: a strftime format tried before the forms obs knows.
+    pub format: Option<String>,
+}
+
+/// What a record says of its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeOf {
+    /// None of the time fields is there.
+    Missing,
+    /// A time field is there, but its value is no time obs can read.
+    Unreadable,
+    /// The record's time.
+    At(DateTime<Utc>),
 }
 
 impl TimeSpec {
@@ -39,16 +52,66 @@ impl TimeSpec {
         Ok(TimeSpec {
             fields,
             tz: parse_tz(tz.unwrap_or("UTC"))?,
+            format: None,
         })
+    }
+
+    /// With `--time-format` (checked: a format that cannot hold a date is refused).
+    pub fn with_format(mut self, format: Option<&str>) -> Result<TimeSpec, ObsError> {
+        if let Some(f) = format {
+            let items: Vec<_> = chrono::format::StrftimeItems::new(f).collect();
+            if items
+                .iter()
+                .any(|i| matches!(i, chrono::format::Item::Error))
+            {
+                return Err(ObsError::Usage(format!(
+                    "--time-format '{f}' is not a strftime format (e.g. '%d/%m/%Y %H:%M:%S')"
+                )));
+            }
+        }
+        self.format = format.map(str::to_string);
+        Ok(self)
     }
 
     /// The record's timestamp, if one of the fields holds a time.
     pub fn of(&self, rec: &Record) -> Option<DateTime<Utc>> {
-        self.fields
-            .iter()
-            .find_map(|f| rec.get(f))
-            .and_then(|v| parse_time_value(v, self.tz))
+        match self.read(rec) {
+            TimeOf::At(t) => Some(t),
+            TimeOf::Missing | TimeOf::Unreadable => None,
+        }
     }
+
+    /// The record's time, or whether its time field is missing or unreadable (which is
+    /// counted and reported, never silently taken for no time).
+    pub fn read(&self, rec: &Record) -> TimeOf {
+        match self.fields.iter().find_map(|f| rec.get(f)) {
+            None | Some(Value::Null) => TimeOf::Missing,
+            Some(v) => self.value(v).map_or(TimeOf::Unreadable, TimeOf::At),
+        }
+    }
+
+    /// A time value read with `--time-format` first, then the forms obs knows.
+    pub fn value(&self, v: &Value) -> Option<DateTime<Utc>> {
+        if let (Some(fmt), Value::String(s)) = (&self.format, v) {
+            if let Some(t) = with_format(s.trim(), fmt, self.tz) {
+                return Some(t);
+            }
+        }
+        parse_time_value(v, self.tz)
+    }
+}
+
+/// `s` read with a strftime format: with an offset if the format has one, else as wall-clock
+/// time (or a date at midnight) in `tz`.
+fn with_format(s: &str, fmt: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+        return local(naive, tz);
+    }
+    let d = NaiveDate::parse_from_str(s, fmt).ok()?;
+    local(d.and_hms_opt(0, 0, 0)?, tz)
 }
 
 /// Parses an IANA zone name (`Asia/Kolkata`, `UTC`).
@@ -341,6 +404,28 @@ mod tests {
             Some(Utc.with_ymd_and_hms(2024, 4, 30, 18, 30, 0).unwrap())
         );
         assert_eq!(parse_time_str("yesterday-ish", ist()), None);
+    }
+
+    #[test]
+    fn time_format_reads_other_forms_and_is_checked() {
+        let spec = TimeSpec::new(None, Some("Asia/Kolkata"))
+            .expect("spec")
+            .with_format(Some("%d.%m.%Y %H.%M"))
+            .expect("format");
+        let want = Utc.with_ymd_and_hms(2024, 5, 1, 4, 30, 0).unwrap();
+        assert_eq!(spec.value(&json!("01.05.2024 10.00")), Some(want));
+        // The forms obs knows still read.
+        assert_eq!(spec.value(&json!("2024-05-01T04:30:00Z")), Some(want));
+        assert_eq!(spec.value(&json!("someday")), None);
+        let zoned = TimeSpec::new(None, None)
+            .expect("spec")
+            .with_format(Some("%Y%m%d %H%M%S %z"))
+            .expect("format");
+        assert_eq!(zoned.value(&json!("20240501 100000 +0530")), Some(want));
+        assert!(TimeSpec::new(None, None)
+            .expect("spec")
+            .with_format(Some("%Q"))
+            .is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::input::prefetch::Prefetch;
 use crate::input::Chunk;
 use crate::output::{Render, Rendered};
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
-use crate::record::time::TimeSpec;
+use crate::record::time::{TimeOf, TimeSpec};
 use crate::record::Record;
 
 /// UTF-8 byte-order mark, stripped from the first line of an input.
@@ -226,10 +226,14 @@ impl Filter {
         };
         let in_window = match (self.since, self.until) {
             (None, None) => true,
-            (since, until) => self
-                .time
-                .of(&rec)
-                .is_some_and(|t| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u)),
+            (since, until) => match self.time.read(&rec) {
+                TimeOf::At(t) => since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u),
+                TimeOf::Unreadable => {
+                    st.out.counts.untimed += 1;
+                    false
+                }
+                TimeOf::Missing => false,
+            },
         };
         let matched = in_window
             && (raw_ok && self.expr.as_ref().is_none_or(|e| e.matches(&rec))) != self.invert;

@@ -239,3 +239,71 @@ fn usage_errors_exit_2_with_a_pointer() {
     let r = s.run(&["grep", "level=ERROR", "p.ndjson", "--tz", "Asia/Bombay-ish"]);
     assert!(r.stderr.contains("unknown time zone"), "{}", r.stderr);
 }
+
+#[test]
+fn log_format_timestamps_are_read_and_unreadable_ones_are_told() {
+    let s = Scratch::new();
+    s.file(
+        "web.ndjson",
+        concat!(
+            "{\"timestamp\":\"17/May/2015:10:05:03 +0000\",\"path\":\"/a\"}\n",
+            "{\"timestamp\":\"18/May/2015:10:05:03 +0000\",\"path\":\"/b\"}\n",
+            "{\"timestamp\":\"2015-05-18 10:05:03,250\",\"path\":\"/c\"}\n",
+            "{\"timestamp\":\"May 18 10:05:03\",\"path\":\"/d\"}\n",
+            "{\"timestamp\":\"18.05.2015 10:05\",\"path\":\"/e\"}\n",
+        ),
+    );
+    let r = s.run(&[
+        "grep",
+        "true",
+        "web.ndjson",
+        "--since",
+        "2015-05-18",
+        "--until",
+        "2015-05-19",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let paths: Vec<&str> = r
+        .lines()
+        .iter()
+        .map(|l| &l[l.len() - 4..l.len() - 2])
+        .collect();
+    assert_eq!(paths, ["/b", "/c"], "{}", r.stdout);
+    // The syslog form has no year (it is read in this year), and one form is unknown: both
+    // are said, never silently filtered.
+    assert!(
+        r.stderr
+            .contains("1 record has a time field obs cannot read"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&["aggregate", "web.ndjson", "--every", "1d"]);
+    assert!(
+        r.stdout
+            .contains("{\"time\":\"2015-05-17T00:00:00+00:00\",\"count\":1}"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("in the null time bucket"), "{}", r.stderr);
+    let r = s.run(&[
+        "aggregate",
+        "web.ndjson",
+        "--every",
+        "1d",
+        "--time-format",
+        "%d.%m.%Y %H:%M",
+        "--since",
+        "2015-01-01",
+        "--until",
+        "2016-01-01",
+    ]);
+    assert!(
+        r.stdout
+            .contains("{\"time\":\"2015-05-18T00:00:00+00:00\",\"count\":3}"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("cannot read"), "{}", r.stderr);
+    let r = s.run(&["grep", "true", "web.ndjson", "--time-format", "%Q"]);
+    assert_eq!(r.code, 2);
+}

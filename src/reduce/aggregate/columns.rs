@@ -129,6 +129,8 @@ pub struct Columns {
     pub weighted: u64,
     /// Per numeric input: values present but not numbers.
     pub skipped: Vec<u64>,
+    /// Records whose time field is there but holds no time obs can read (`--every`).
+    pub untimed: u64,
 }
 
 impl Columns {
@@ -144,6 +146,7 @@ impl Columns {
             weights: Vec::new(),
             weighted: 0,
             skipped: vec![0; nums],
+            untimed: 0,
         }
     }
 
@@ -214,6 +217,7 @@ impl Columns {
         for (a, b) in self.skipped.iter_mut().zip(other.skipped) {
             *a += b;
         }
+        self.untimed += other.untimed;
     }
 }
 

@@ -21,7 +21,15 @@ use crate::record::time::TimeSpec;
 use crate::record::{FieldPath, Record};
 
 /// Says on stderr how many values of each numeric field were not numbers, naming the metrics.
-pub fn report_skipped(plan: &Plan, skipped: &[u64]) {
+pub fn report_skipped(plan: &Plan, skipped: &[u64], untimed: u64) {
+    if untimed > 0 {
+        eprintln!(
+            "obs: {untimed} record{} a time field obs cannot read, so {} in the null time \
+             bucket; --time-format FORMAT (strftime) reads other forms",
+            if untimed == 1 { " has" } else { "s have" },
+            if untimed == 1 { "it is" } else { "they are" },
+        );
+    }
     for (field, n) in plan.numeric_fields().iter().zip(skipped) {
         if *n == 0 {
             continue;
@@ -128,6 +136,7 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
     let time = TimeSpec {
         fields: vec![FieldPath::literal("time")],
         tz: table.tz,
+        format: None,
     };
     let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
     let mut sink: Box<dyn Sink> = match &opts.out_dir {

@@ -7,7 +7,7 @@ use chrono::{Datelike, Timelike};
 use serde_json::{json, Value};
 
 use super::spec::{Key, KeySpec};
-use crate::record::time::{parse_time_value, TimeSpec};
+use crate::record::time::TimeSpec;
 use crate::record::{value_number, Record};
 
 /// The key's value for `rec` (`None`: the null group), borrowed from the record when it is a
@@ -15,7 +15,7 @@ use crate::record::{value_number, Record};
 pub fn eval<'r>(key: &Key, rec: &'r Record, time: &TimeSpec) -> Option<Cow<'r, Value>> {
     let when = |field: &Option<crate::record::FieldPath>| match field {
         None => time.of(rec),
-        Some(f) => rec.get(f).and_then(|v| parse_time_value(v, time.tz)),
+        Some(f) => rec.get(f).and_then(|v| time.value(v)),
     };
     match &key.spec {
         KeySpec::Field(f) => rec.get(f).map(Cow::Borrowed),

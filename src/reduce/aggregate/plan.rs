@@ -8,7 +8,7 @@ use super::every::Every;
 use super::keys;
 use super::spec::{Key, KeySpec, Metric, MetricKind};
 use crate::expr::Expr;
-use crate::record::time::TimeSpec;
+use crate::record::time::{TimeOf, TimeSpec};
 use crate::record::{value_number, FieldPath, Record};
 
 /// The weight field used when `--weight` is not given (what `obs sample` writes).
@@ -257,7 +257,15 @@ impl Plan {
             col.push(keys::eval(k, rec, time).as_deref());
         }
         if let (Some(every), Some(t)) = (self.every, cols.time.as_mut()) {
-            t.push(time.of(rec).map_or(NO_TIME, |at| every.start(at, time.tz)));
+            let at = match time.read(rec) {
+                TimeOf::At(at) => every.start(at, time.tz),
+                TimeOf::Unreadable => {
+                    cols.untimed += 1;
+                    NO_TIME
+                }
+                TimeOf::Missing => NO_TIME,
+            };
+            t.push(at);
         }
         for (i, f) in self.nums.iter().enumerate() {
             let v = match rec.get(f) {
