@@ -305,7 +305,7 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew, end-before-start' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
 table\t'A table'
 ndjson\t'One JSON object per row'

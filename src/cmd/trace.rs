@@ -48,8 +48,9 @@ any(EXPR) holds when one span matches EXPR over its fields: name, service, durat
 kind, status, and its attributes, resource, scope, event and link attributes by key.
 
 Findings (check): incomplete (no root span), multiple-roots, orphan (parent not in the input),
-duplicate (span id seen twice), cycle, skew (a child starts before its parent or ends after
-it by more than --skew-tolerance; FOLLOWS_FROM and messaging children may outlive parents).
+duplicate (span id seen twice), cycle (a self-parent included), skew (a child starts before
+its parent or ends after it by more than --skew-tolerance; FOLLOWS_FROM and messaging children
+may outlive parents), end-before-start. No parent: null, \"\", absent, or an all-zero id.
 
 Critical path: as Jaeger UI computes it (walk back from the last-finishing child; children
 clipped to their parent; FOLLOWS_FROM children are not waited for).
@@ -312,7 +313,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub spans: SpanArgs,
     /// Do not count these kinds of finding (comma-separated or repeated): incomplete,
-    /// multiple-roots, orphan, duplicate, cycle, skew.
+    /// multiple-roots, orphan, duplicate, cycle, skew, end-before-start.
     #[arg(long, value_delimiter = ',', value_name = "KIND")]
     pub ignore: Vec<String>,
     /// Output options.
@@ -858,6 +859,12 @@ fn describe(f: &Finding, ids: &IdNames) -> String {
             "cycle: {}",
             c.iter().map(|s| ids.span(*s)).collect::<Vec<_>>().join(",")
         ),
+        Finding::EndBeforeStart { span } => {
+            format!(
+                "end-before-start: {} ends before it starts",
+                ids.span(*span)
+            )
+        }
         Finding::Skew {
             span,
             parent,
@@ -1107,14 +1114,7 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
 }
 
 fn check(a: CheckArgs) -> anyhow::Result<i32> {
-    const KINDS: [&str; 6] = [
-        "incomplete",
-        "multiple-roots",
-        "orphan",
-        "duplicate",
-        "cycle",
-        "skew",
-    ];
+    const KINDS: [&str; 7] = Finding::KINDS;
     for k in &a.ignore {
         if !KINDS.contains(&k.as_str()) {
             bail!("--ignore: '{k}' is not one of {}", KINDS.join(", "));
@@ -1172,7 +1172,8 @@ fn finding_row(t: &Tree, f: &Finding, ids: &IdNames) -> Map<String, Value> {
     let span = match f {
         Finding::Orphan { span, .. }
         | Finding::Duplicate { span, .. }
-        | Finding::Skew { span, .. } => ids.span(*span),
+        | Finding::Skew { span, .. }
+        | Finding::EndBeforeStart { span } => ids.span(*span),
         _ => String::new(),
     };
     let mut m = Map::new();

@@ -13,6 +13,9 @@ pub const ERROR: u8 = 1;
 pub const FOLLOWS_FROM: u8 = 2;
 /// Zipkin shared (server) half of an RPC span.
 pub const SHARED: u8 = 4;
+/// The span ends before it starts: the row's end is its start (so statistics see no negative
+/// duration), and the tree reports it; the span itself keeps its times for export.
+pub const BACKWARDS: u8 = 8;
 
 /// Where a span is: the line (by byte offset in its decompressed source) and the span's index
 /// among those the line (or document) holds.
@@ -43,7 +46,7 @@ pub struct Row {
     pub service: u32,
     /// Operation name code.
     pub name: u32,
-    /// [`ERROR`], [`FOLLOWS_FROM`], [`SHARED`].
+    /// [`ERROR`], [`FOLLOWS_FROM`], [`SHARED`], [`BACKWARDS`].
     pub flags: u8,
     /// [`super::span::Kind`] as its integer.
     pub kind: u8,
@@ -61,6 +64,9 @@ impl Row {
         }
         if s.shared {
             flags |= SHARED;
+        }
+        if s.end < s.start {
+            flags |= BACKWARDS;
         }
         Row {
             trace: s.trace,

@@ -2,7 +2,7 @@
 //! each trace found on the way (as data, for `check` and the other views).
 
 use super::ids::{SpanId, TraceId};
-use super::row::{Row, FOLLOWS_FROM, SHARED};
+use super::row::{Row, BACKWARDS, FOLLOWS_FROM, SHARED};
 use super::span::Kind;
 
 /// Something wrong with a trace.
@@ -26,8 +26,13 @@ pub enum Finding {
         /// How many times.
         count: usize,
     },
-    /// Spans whose parent links go round in a circle.
+    /// Spans whose parent links go round in a circle (a span its own parent included).
     Cycle(Vec<SpanId>),
+    /// A span that ends before it starts (its duration counts as 0; export keeps its times).
+    EndBeforeStart {
+        /// The span.
+        span: SpanId,
+    },
     /// A child starting before its parent, or ending after it, by more than the tolerance.
     Skew {
         /// The child.
@@ -51,8 +56,20 @@ impl Finding {
             Finding::Duplicate { .. } => "duplicate",
             Finding::Cycle(_) => "cycle",
             Finding::Skew { .. } => "skew",
+            Finding::EndBeforeStart { .. } => "end-before-start",
         }
     }
+
+    /// Every kind name, in the order `trace check` counts them.
+    pub const KINDS: [&'static str; 7] = [
+        "incomplete",
+        "multiple-roots",
+        "orphan",
+        "duplicate",
+        "cycle",
+        "skew",
+        "end-before-start",
+    ];
 }
 
 /// One trace's tree over its rows (sorted by start time, then span id).
@@ -134,13 +151,30 @@ impl Tree {
         t
     }
 
-    /// Depth-first pre-order from the tops (children by start time).
+    /// Depth-first pre-order from the tops (children by start time), then from each span in
+    /// a cycle not reached yet (earliest first), so that no span of the trace is left out of
+    /// what is shown; each span comes once, whatever its links.
     pub fn preorder(&self) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.parent.len());
-        let mut stack: Vec<u32> = self.tops().into_iter().rev().collect();
-        while let Some(i) = stack.pop() {
-            out.push(i);
-            stack.extend(self.children[i as usize].iter().rev());
+        let n = self.parent.len();
+        let mut out = Vec::with_capacity(n);
+        let mut seen = vec![false; n];
+        let walk = |top: u32, out: &mut Vec<u32>, seen: &mut Vec<bool>| {
+            let mut stack = vec![top];
+            while let Some(i) = stack.pop() {
+                if std::mem::replace(&mut seen[i as usize], true) {
+                    continue;
+                }
+                out.push(i);
+                stack.extend(self.children[i as usize].iter().rev());
+            }
+        };
+        for top in self.tops() {
+            walk(top, &mut out, &mut seen);
+        }
+        for k in 0..n {
+            if !seen[k] && !self.merged[k] {
+                walk(k as u32, &mut out, &mut seen);
+            }
         }
         out
     }
@@ -283,7 +317,10 @@ impl Links {
             }
             match self.find(r.parent) {
                 Some(p) if p as usize != k => self.parent[k] = Some(p),
-                _ => {
+                // Its own parent: neither a root nor an orphan, but a cycle of one, which the
+                // tree finds as it finds longer ones (no top reaches it).
+                Some(_) => {}
+                None => {
                     self.orphans.push(k as u32);
                     self.findings.push(Finding::Orphan {
                         span: r.span,
@@ -339,6 +376,11 @@ pub fn build(
     if !cyclic.is_empty() {
         findings.push(Finding::Cycle(cyclic));
     }
+    findings.extend(
+        rs.iter()
+            .filter(|r| r.flags & BACKWARDS != 0)
+            .map(|r| Finding::EndBeforeStart { span: r.span }),
+    );
 
     for (k, r) in rs.iter().enumerate() {
         let Some(p) = parent[k] else { continue };
@@ -511,7 +553,9 @@ mod tests {
         for k in (0..n).filter(|&k| !merged[k] && rs[k].parent != 0) {
             match owner(rs[k].parent) {
                 Some(p) if p != k => parent[k] = Some(p as u32),
-                _ => {
+                // Its own parent: a cycle of one, found by the tree, not an orphan.
+                Some(_) => {}
+                None => {
                     orphans.push(k as u32);
                     findings.push(Finding::Orphan {
                         span: rs[k].span,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::super::ids::{self, span_id, trace_id, IdNames};
 use super::super::names::Names;
-use super::super::row::{Row, ERROR, FOLLOWS_FROM};
+use super::super::row::{Row, BACKWARDS, ERROR, FOLLOWS_FROM};
 use super::super::span::{Event, Kind, Link, Span, Status};
 use super::otlp;
 use crate::decode::cell::Cell;
@@ -167,11 +167,17 @@ fn core<'c, 'a: 'c>(
     let parent = span_of(Role::ParentSpanId, names)
         .or_else(|| tp.filter(|t| t.trace == trace).map(|t| t.parent));
     let time = |role: Role| get(role).and_then(|v| time_nanos(v, tz));
-    let start = time(Role::StartTime).ok_or("no start time")?;
-    let end = match time(Role::EndTime) {
-        Some(e) => e,
-        None => match get(Role::DurationMs).and_then(Cell::number) {
-            Some(ms) => start + millis_nanos(ms),
+    let start = match time(Role::StartTime) {
+        Some(t) => t,
+        None => return Err(unreadable_time(get(Role::StartTime), "start time", tz)),
+    };
+    let end = match (time(Role::EndTime), get(Role::EndTime)) {
+        (Some(e), _) => e,
+        (None, Some(bad)) if !matches!(bad, Cell::Null) => {
+            return Err(unreadable_time(Some(bad), "end time", tz))
+        }
+        (None, _) => match get(Role::DurationMs).and_then(Cell::number) {
+            Some(ms) => start.saturating_add(millis_nanos(ms)),
             None => return Err("no end time or duration".into()),
         },
     };
@@ -191,6 +197,25 @@ fn core<'c, 'a: 'c>(
         error,
         kind: get(Role::Kind).map_or(Kind::Unspecified, Kind::of),
     })
+}
+
+/// Why a span's time cannot be used: missing, a time beyond what nanoseconds since 1970 hold
+/// in 64 bits (1677 to 2262: year 9999, an epoch of 1e20), or no time at all.
+#[inline(never)]
+fn unreadable_time(cell: Option<&Cell>, what: &str, tz: Tz) -> String {
+    let Some(v) = cell.filter(|v| !matches!(v, Cell::Null)) else {
+        return format!("no {what}");
+    };
+    let in_calendar = crate::record::time::parse_time_cell(v, tz).is_some();
+    let huge_number = v.number().is_some_and(f64::is_finite) && !matches!(v, Cell::Str(_));
+    if in_calendar || huge_number {
+        format!(
+            "{what} {} is out of range (obs reads times from 1677 to 2262)",
+            v.text()
+        )
+    } else {
+        format!("{what} {} is not a time", v.text())
+    }
 }
 
 /// The span id in `cell`'s text, for ids the decoder did not read as hex.
@@ -322,6 +347,9 @@ impl<'f> RowDecoder<'f> {
         if get(Role::RefType).is_some_and(|v| v.text() == "FOLLOWS_FROM") {
             flags |= FOLLOWS_FROM;
         }
+        if c.end < c.start {
+            flags |= BACKWARDS;
+        }
         let service = names
             .services
             .code(&get(Role::Service).map_or(Cow::Borrowed(""), Cell::text));
@@ -417,7 +445,8 @@ pub fn span(
         service: text(Role::Service),
         kind: c.kind,
         start: c.start,
-        end: c.end.max(c.start),
+        // As written: a span that ends before it starts is a finding, and export keeps it.
+        end: c.end,
         status: if c.error { Status::Error } else { c.status },
         status_message,
         attributes,
