@@ -727,6 +727,11 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
     };
     let order = tree.preorder();
     let rows = l.traces.rows(&tree);
+    // The server half folded into each shared pair's node, by the pair's id.
+    let halves: HashMap<u64, usize> = (0..rows.len())
+        .filter(|&m| tree.merged[m])
+        .map(|m| (rows[m].span, m))
+        .collect();
     let ids = &l.traces.spans.ids;
     if a.format == "ndjson" {
         let mut dest = Destination::open(None)?;
@@ -736,6 +741,11 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
                 Value::Object(o) => o,
                 _ => Map::new(),
             };
+            // A Zipkin shared pair is one node: the server half, with its own tags and
+            // annotations, goes along with the client's span.
+            if let Some(&m) = halves.get(&rows[k].span) {
+                o.insert("server_half".into(), export::span_object(&spans[m], ids));
+            }
             o.insert("depth".into(), json!(tree.depth[k]));
             o.insert("self_ms".into(), json!(view::ms(selfs[k])));
             let sections: Vec<Value> = crit.get(&k).map_or(Vec::new(), |v| {
@@ -752,17 +762,20 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
     for &k in &order {
         let k = k as usize;
         let (r, s) = (&rows[k], &spans[k]);
+        let half = halves.get(&r.span).map(|&m| &spans[m]);
         let mut details = Vec::new();
-        if tree
-            .merged
-            .iter()
-            .enumerate()
-            .any(|(m, &is)| is && rows[m].span == r.span)
-        {
-            details.push("(client and server halves of one shared span)".to_string());
+        if let Some(h) = half {
+            details.push(format!(
+                "(client and server halves of one shared span; server: {} {})",
+                h.service, h.name
+            ));
         }
         if a.attributes {
-            for (key, v) in &s.attributes {
+            for (key, v) in s
+                .attributes
+                .iter()
+                .chain(half.iter().flat_map(|h| &h.attributes))
+            {
                 details.push(format!("{key}={}", crate::record::value_text(v)));
             }
             if !s.status_message.is_empty() {
@@ -770,7 +783,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
             }
         }
         if a.events {
-            for e in &s.events {
+            for e in s.events.iter().chain(half.iter().flat_map(|h| &h.events)) {
                 let attrs: Vec<String> = e
                     .attributes
                     .iter()
@@ -790,7 +803,10 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
         bars.push(Bar {
             depth: tree.depth[k].max(1),
             name: s.name.clone(),
-            service: s.service.clone(),
+            service: match half {
+                Some(h) if h.service != s.service => format!("{} → {}", s.service, h.service),
+                _ => s.service.clone(),
+            },
             start: r.start,
             end: r.end,
             error: r.is_error(),
@@ -1070,9 +1086,13 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
         // Each trace's text is made on the workers (building and serialising the documents was
         // most of an export, on one thread), then written in order.
         let texts = batch
-            .par_iter()
-            .map(|spans| -> serde_json::Result<Vec<u8>> {
+            .into_par_iter()
+            .map(|mut spans| -> serde_json::Result<Vec<u8>> {
                 let mut buf = Vec::new();
+                if a.to != ExportFormat::Spans {
+                    export::dedupe_shared(&mut spans);
+                }
+                let spans = &spans;
                 match a.to {
                     ExportFormat::Jaeger => {
                         let doc = export::jaeger_document(std::slice::from_ref(spans), ids);

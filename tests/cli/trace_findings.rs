@@ -220,3 +220,121 @@ fn odd_times_are_findings_or_reasons_never_silently_changed() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
 }
+
+fn corpus(rel: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/traces")
+        .join(rel)
+        .to_str()
+        .expect("utf-8")
+        .to_string()
+}
+
+#[test]
+fn zipkin_pieces_merge_as_zipkin_merges_them_and_no_time_is_invented() {
+    let sc = Scratch::new();
+    let f = corpus("zipkin/smartthings-mobile-web-install.json");
+    let r = sc.run(&["trace", "list", &f, "-f", "ndjson"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &json_lines(&r.stdout)[0];
+    // 84 pieces without a timestamp belong to spans that have one: no start in 1970.
+    assert!(
+        t["start"]
+            .as_str()
+            .expect("start")
+            .starts_with("2018-11-30"),
+        "{t}"
+    );
+    assert!(t["duration_ms"].as_f64().expect("ms") < 400_000.0, "{t}");
+    let r = sc.run(&["trace", "export", &f, "--to", "jaeger"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("json");
+    let spans = doc["data"][0]["spans"].as_array().expect("spans");
+    assert_eq!(spans.len(), 1041 - 84);
+    let mut ids: Vec<&str> = spans
+        .iter()
+        .map(|s| s["spanID"].as_str().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "every span id once, as Jaeger wants");
+    assert!(spans.iter().all(|s| s["startTime"].as_i64() > Some(0)));
+    // A span with no timestamp and no piece to take one from is left out, and said.
+    sc.file(
+        "lonely.json",
+        r#"[{"traceId":"0000000000000001","id":"0000000000000002","name":"x","localEndpoint":{"serviceName":"a"}},
+            {"traceId":"0000000000000001","id":"0000000000000003","name":"y","timestamp":1600000000000000,"duration":5,"localEndpoint":{"serviceName":"a"}}]"#,
+    );
+    let r = sc.run(&["trace", "list", "lonely.json", "-f", "ndjson"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 Zipkin span without a timestamp"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("2020-09-13"), "{}", r.stdout);
+}
+
+#[test]
+fn a_shared_spans_server_half_keeps_its_tags_and_its_hop() {
+    let sc = Scratch::new();
+    let f = corpus("zipkin/yelp.json");
+    let r = sc.run(&["trace", "show", &f, "a03ee8fff1dcd9b9", "-f", "ndjson"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let node = json_lines(&r.stdout)
+        .into_iter()
+        .find(|o| o["span_id"] == "668ed78ad94b35a1")
+        .expect("node");
+    let half = &node["server_half"];
+    assert_eq!(half["service"], "yelp_main/api_proxy", "{node}");
+    assert_eq!(half["attributes"].as_object().expect("tags").len(), 21);
+    assert_eq!(half["events"].as_array().expect("annotation").len(), 1);
+    let r = sc.run(&[
+        "trace",
+        "show",
+        &f,
+        "a03ee8fff1dcd9b9",
+        "--width",
+        "160",
+        "--attributes",
+    ]);
+    assert!(
+        r.stdout.contains("unknown → yelp_main/api_proxy"),
+        "{}",
+        r.stdout
+    );
+    let r = sc.run(&["trace", "deps", &f, "-f", "csv"]);
+    let edges: Vec<&str> = r.lines();
+    for hop in [
+        "unknown,yelp_main/api_proxy,1",
+        "yelp_main/api_proxy,yelp-main,2",
+        "yelp-main,mobile_api,1",
+        "mobile_api,spectre,1",
+    ] {
+        assert!(
+            edges.iter().any(|e| e.starts_with(hop)),
+            "{hop} missing: {edges:?}"
+        );
+    }
+    assert!(
+        !edges.iter().any(|e| e.starts_with("unknown,yelp-main")),
+        "{edges:?}"
+    );
+    // Exported, the half is a span of its own under its client, as Jaeger makes it.
+    let r = sc.run(&["trace", "export", &f, "--to", "jaeger"]);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("json");
+    let spans = doc["data"][0]["spans"].as_array().expect("spans");
+    assert_eq!(spans.len(), 16);
+    let half = spans
+        .iter()
+        .find(|s| s["operationName"] == "post api proxy proxy")
+        .expect("server half");
+    assert_ne!(half["spanID"], "668ed78ad94b35a1");
+    assert_eq!(half["references"][0]["spanID"], "668ed78ad94b35a1");
+    assert_eq!(
+        half["tags"].as_array().expect("tags").len(),
+        21 + 1,
+        "its tags and span.kind"
+    );
+}

@@ -21,6 +21,49 @@ pub enum ExportFormat {
     Spans,
 }
 
+/// Gives the server half of each Zipkin shared span (the server that reused its client's
+/// id) an id of its own, as Jaeger's span-ID deduper does when it reads Zipkin data: Jaeger
+/// and OTLP want one span per id. The half gets the next id above the trace's largest that is
+/// free, becomes its client's child, and the client's other children become its children (the
+/// server did the work). Spans of one id that are not such a pair are left as they are (a
+/// `duplicate` finding of `trace check`).
+pub fn dedupe_shared(spans: &mut [Span]) {
+    use std::collections::{HashMap, HashSet};
+    // Only Zipkin's shared halves: Jaeger converts OTLP spans of one id as they are.
+    let is_server = |s: &Span| s.shared;
+    let mut used: HashSet<u64> = HashSet::with_capacity(spans.len());
+    // Clients (and any non-shared span) claim their ids first.
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&k| is_server(&spans[k]));
+    // The new ids of the server halves of each shared id.
+    let mut moved: HashMap<u64, Vec<u64>> = HashMap::new();
+    let mut next = spans.iter().map(|s| s.span).max().unwrap_or(0);
+    for k in order {
+        let id = spans[k].span;
+        if used.insert(id) || !is_server(&spans[k]) {
+            continue;
+        }
+        next = next.wrapping_add(1);
+        while next == 0 || used.contains(&next) {
+            next = next.wrapping_add(1);
+        }
+        used.insert(next);
+        moved.entry(id).or_default().push(next);
+        spans[k].span = next;
+        spans[k].parent = Some(id);
+        spans[k].shared = false;
+    }
+    // The pair's children become the server half's; with several servers on one id (a message
+    // fanned out) which one a child belongs to is unknown, so it stays with the client.
+    for s in spans.iter_mut() {
+        if let Some([new]) = s.parent.and_then(|p| moved.get(&p)).map(Vec::as_slice) {
+            if s.span != *new {
+                s.parent = Some(*new);
+            }
+        }
+    }
+}
+
 /// Jaeger JSON for whole traces (each a list of spans of one trace).
 pub fn jaeger_document(traces: &[Vec<Span>], ids: &IdNames) -> Value {
     let data: Vec<Value> = traces.iter().map(|t| jaeger_trace(t, ids)).collect();
