@@ -138,7 +138,13 @@ impl InputReport {
 }
 
 enum Current {
-    Mapped { map: Arc<Mmap>, pos: usize },
+    /// A mapped file: its map, where the next chunk starts, and the open file, whose size is
+    /// checked before each chunk (a file cut short under the map would raise SIGBUS).
+    Mapped {
+        map: Arc<Mmap>,
+        pos: usize,
+        file: File,
+    },
     Stream(stream::StreamCutter),
 }
 
@@ -259,6 +265,7 @@ impl ChunkReader {
                         return Ok(Some(Current::Mapped {
                             map: Arc::new(map),
                             pos: 0,
+                            file,
                         }));
                     }
                 }
@@ -311,10 +318,24 @@ impl Iterator for ChunkReader {
             };
             let idx = *idx;
             match current {
-                Current::Mapped { map, pos } => {
+                Current::Mapped { map, pos, file } => {
                     if *pos >= map.len() {
                         self.current = None;
                         continue;
+                    }
+                    let now = file.metadata().map_or(0, |m| m.len());
+                    if now < map.len() as u64 {
+                        let e = ObsError::io(
+                            self.sources[idx].name(),
+                            std::io::Error::other(format!(
+                                "the file shrank from {} to {now} bytes while it was read \
+                                 (truncated or rotated?); read files that are being written \
+                                 with --no-mmap",
+                                map.len()
+                            )),
+                        );
+                        self.current = None;
+                        return Some(Err(e));
                     }
                     let start = *pos;
                     let mut end = (start + self.opts.chunk_size).min(map.len());

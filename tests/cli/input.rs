@@ -335,3 +335,57 @@ fn stdin_is_streamed_a_match_shows_before_the_input_ends() {
         assert!(child.wait().unwrap().success());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_mapped_file_that_shrinks_while_read_is_an_error_not_a_signal() {
+    use std::io::Read;
+    let s = Scratch::new();
+    let line = format!("{{\"a\":1,\"pad\":\"{}\"}}\n", "x".repeat(200));
+    let path = s.file("grow.ndjson", line.repeat(20_000));
+    for truncate_to in [0u64, 1_000_000] {
+        std::fs::write(&path, line.repeat(20_000)).unwrap();
+        let mut child = crate::obs_cmd(s.path())
+            .args([
+                "grep",
+                "true",
+                "grow.ndjson",
+                "--chunk-size",
+                "65536",
+                "-j",
+                "1",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Nobody reads stdout yet: the pipe fills and the run waits mid-file.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(truncate_to)
+            .unwrap();
+        let mut out = Vec::new();
+        child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "{status:?} (signal: {:?}): {err}",
+            {
+                use std::os::unix::process::ExitStatusExt;
+                status.signal()
+            }
+        );
+        assert!(err.contains("shrank"), "{err}");
+    }
+}
