@@ -530,12 +530,17 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
 
 /// Ranges of `traces` holding about 50 000 spans each (at least one trace), so details read
 /// back stay bounded in memory.
+/// Spans read back and written per batch: a span decoded in full (attributes, events, the
+/// JSON text being made) is a few KB, so a batch bounds export's memory at tens of MB whatever
+/// the input's size, while each batch still keeps both cores busy.
+const EXPORT_BATCH: usize = 8_192;
+
 fn batches(traces: &[Summary]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < traces.len() {
         let (mut j, mut n) = (i, 0);
-        while j < traces.len() && (n < 50_000 || j == i) {
+        while j < traces.len() && (n < EXPORT_BATCH || j == i) {
             n += traces[j].spans;
             j += 1;
         }
@@ -836,12 +841,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
             format!("\nfindings: {}", findings.join("; "))
         }
     );
-    let width = a.width.unwrap_or_else(|| {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(120)
-    });
+    let width = crate::output::terminal::width(a.width);
     let mut text = waterfall::render(&title, &bars, width, a.color.enabled());
     if let Some(lines) = logs.get(&None) {
         text.push_str("log lines of this trace without a known span:\n");

@@ -16,6 +16,7 @@ pub mod pretty;
 pub mod progress;
 pub mod rows;
 pub mod table;
+pub mod terminal;
 pub mod waterfall;
 
 use std::io::Write;

@@ -48,12 +48,15 @@ pub fn duration(ns: i64) -> String {
 /// Renders the bars under `title`, `width` columns wide.
 pub fn render(title: &str, bars: &[Bar], width: usize, color: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}{title}{}",
-        if color { BOLD } else { "" },
-        if color { RESET } else { "" }
-    );
+    let width = width.max(60);
+    for line in super::terminal::fold(title, width) {
+        let _ = writeln!(
+            out,
+            "{}{line}{}",
+            if color { BOLD } else { "" },
+            if color { RESET } else { "" }
+        );
+    }
     let t0 = bars.iter().map(|b| b.start).min().unwrap_or(0);
     let t1 = bars.iter().map(|b| b.end).max().unwrap_or(0);
     let total = (t1 - t0).max(1);
@@ -65,15 +68,9 @@ pub fn render(title: &str, bars: &[Bar], width: usize, color: bool) -> String {
                 (false, true) => '*',
                 _ => ' ',
             };
-            format!(
-                "{}{mark}{} {}",
-                "  ".repeat(b.depth.saturating_sub(1) as usize),
-                b.name,
-                b.service
-            )
+            format!("{}{mark}{} {}", indent(b.depth), b.name, b.service)
         })
         .collect();
-    let width = width.max(60);
     let label_w = labels
         .iter()
         .map(|l| l.chars().count())
@@ -81,7 +78,8 @@ pub fn render(title: &str, bars: &[Bar], width: usize, color: bool) -> String {
         .unwrap_or(0)
         .clamp(16, width * 45 / 100);
     let dur_w = 9;
-    let bar_w = width.saturating_sub(label_w + dur_w + 3).max(10);
+    // A line is the label, " │", the bar, "│ " and the duration.
+    let bar_w = width.saturating_sub(label_w + dur_w + 4).max(10);
     let scale = |t: i64| ((t - t0) as f64 / total as f64 * bar_w as f64) as usize;
     let _ = writeln!(
         out,
@@ -140,12 +138,27 @@ pub fn render(title: &str, bars: &[Bar], width: usize, color: bool) -> String {
             duration(b.end - b.start)
         );
         for d in &b.details {
-            let indent = "  ".repeat(b.depth as usize);
+            let indent = format!("  {}", indent(b.depth));
             let (d0, d1) = if color { (DIM, RESET) } else { ("", "") };
             let _ = writeln!(out, "{indent}  {d0}{d}{d1}");
         }
     }
     out
+}
+
+/// How many levels are drawn as indentation; deeper spans show their depth as a number.
+const MAX_INDENT: u32 = 16;
+
+/// The indentation of a span at `depth` (1: a root): two columns a level up to
+/// [`MAX_INDENT`], then the depth written out (`↳1234 `), so that a chain of 10^5 spans costs
+/// a line of bounded width each, not 2 × depth bytes (10 GB for the chain).
+fn indent(depth: u32) -> String {
+    let levels = depth.saturating_sub(1);
+    if levels <= MAX_INDENT {
+        "  ".repeat(levels as usize)
+    } else {
+        format!("{}↳{depth} ", "  ".repeat(MAX_INDENT as usize - 2))
+    }
 }
 
 fn axis(w: usize, total: i64) -> String {

@@ -569,7 +569,11 @@ fn show_draws_the_waterfall_with_logs_and_traceparent() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = &r.stdout;
-    assert!(out.contains("3 spans  depth 2  1 errors"), "{out}");
+    // The header is folded to --width at its fields.
+    for field in ["3 spans", "depth 2", "1 errors"] {
+        assert!(out.lines().any(|l| l.contains(field)), "{field}: {out}");
+    }
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     let pos = |s: &str| {
         out.find(s)
             .unwrap_or_else(|| panic!("{s} missing in\n{out}"))

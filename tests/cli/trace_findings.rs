@@ -338,3 +338,50 @@ fn a_shared_spans_server_half_keeps_its_tags_and_its_hop() {
         "its tags and span.kind"
     );
 }
+
+#[test]
+fn a_chain_of_a_hundred_thousand_spans_shows_in_linear_space() {
+    let sc = Scratch::new();
+    let n = 100_000usize;
+    let mut text = String::with_capacity(n * 180);
+    for i in 1..=n {
+        let parent = if i > 1 {
+            format!(r#","parent_span_id":"{:016x}""#, i - 1)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            concat!(
+                r#"{{"trace_id":"0000000000000000000000000000abcd","span_id":"{:016x}"{}"#,
+                r#","name":"op","service":"s","start_time":{},"duration_ms":{}}}"#,
+                "\n"
+            ),
+            i,
+            parent,
+            1_714_550_000_000u64 + i as u64,
+            n - i + 1
+        ));
+    }
+    sc.file("chain.ndjson", text);
+    let r = sc.run(&[
+        "trace",
+        "show",
+        "chain.ndjson",
+        "0000000000000000000000000000abcd",
+        "--width",
+        "100",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every span on a line of bounded width: indentation stops at 16 levels, then the depth
+    // is written out (it was 2 bytes a level: 10 GB for this chain).
+    let lines = r.lines();
+    assert!(lines.len() > n, "{}", lines.len());
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 100),
+        "a line wider than --width"
+    );
+    assert!(
+        r.stdout.contains("↳100000 "),
+        "the deepest span says its depth"
+    );
+}
