@@ -43,7 +43,7 @@ report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
-complete -c obs -n "__fish_obs_using_subcommand grep" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata; `local`: this machine\'s) [default: UTC; for the terminal view, the local zone from TZ or the system]' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l until -d 'Keep records before this time (same forms as --since)' -r
@@ -72,7 +72,7 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print on
 complete -c obs -n "__fish_obs_using_subcommand grep" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
-complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar (errors and the bad-input report still go to stderr)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run counts of rejected lines still go to stderr. Unlike ripgrep\'s -q, output is written'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print version'
@@ -94,7 +94,7 @@ report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata) [default: UTC]' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata; `local`: this machine\'s) [default: UTC; for the terminal view, the local zone from TZ or the system]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep records before this time (same forms as --since)' -r
@@ -122,7 +122,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chart -d 'Draw a t
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar (errors and the bad-input report still go to stderr)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run counts of rejected lines still go to stderr. Unlike ripgrep\'s -q, output is written'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'Print version'

@@ -128,7 +128,8 @@ pub struct TimeArgs {
     pub time_field: Option<String>,
 
     /// IANA time zone for offset-less times, dates, `today`, the terminal view and index date
-    /// math (e.g. Asia/Kolkata) [default: UTC].
+    /// math (e.g. Asia/Kolkata; `local`: this machine's) [default: UTC; for the terminal
+    /// view, the local zone from TZ or the system].
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
 
@@ -173,7 +174,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// No progress bar (errors and the bad-input report still go to stderr).
+    /// No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run
+    /// counts of rejected lines still go to stderr. Unlike ripgrep's -q, output is written.
     #[arg(long)]
     pub quiet: bool,
 }

@@ -140,3 +140,33 @@ pub fn stdout_open() -> Result<(), ObsError> {
     }
     Ok(())
 }
+
+/// `--quiet`: diagnostics (bad-line sites, notes) are not printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Where diagnostics go while a progress bar is drawn (it prints them above the bar).
+static SAY_THROUGH: std::sync::Mutex<Option<fn(&str)>> = std::sync::Mutex::new(None);
+
+/// Sets `--quiet` for the process.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Sets (or clears) the printer of diagnostics while a progress bar is on screen.
+pub fn say_through(printer: Option<fn(&str)>) {
+    *SAY_THROUGH.lock().unwrap_or_else(|p| p.into_inner()) = printer;
+}
+
+/// Prints a diagnostic on stderr: above the progress bar when one is drawn (a line printed
+/// past it froze it on screen), and not at all under `--quiet`. Errors that end the run and
+/// what `--stats` asks for are printed by the command, whatever `--quiet` says.
+pub fn say(msg: &str) {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let printer = *SAY_THROUGH.lock().unwrap_or_else(|p| p.into_inner());
+    match printer {
+        Some(print) => print(msg),
+        None => eprintln!("{msg}"),
+    }
+}

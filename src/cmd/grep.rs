@@ -149,6 +149,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
     let live = reader.may_be_live();
+    crate::error::set_quiet(args.output.quiet);
     let progress = Progress::new(reader.known_total(), args.output.quiet);
 
     let (render, mut sink) = build_output(&args, format, fields, &time)?;
@@ -274,7 +275,14 @@ fn build_output(
         ),
         Format::Pretty => (
             Box::new(output::pretty::Pretty::new(
-                time.clone(),
+                // Shown in --tz, else in the reader's own zone (TZ, then the system's).
+                crate::record::time::TimeSpec {
+                    tz: match &args.time.tz {
+                        Some(_) => time.tz,
+                        None => crate::record::time::local_tz(),
+                    },
+                    ..time.clone()
+                },
                 args.output.color.enabled(),
                 fields,
             )),

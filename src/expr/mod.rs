@@ -32,6 +32,8 @@
 //!   in `obs trace list`); a plain log line has none, so it never holds there.
 
 mod eval;
+#[cfg(test)]
+mod fuzz;
 pub mod parse;
 pub mod prefilter;
 

@@ -1,6 +1,7 @@
 //! The terminal view, in the spirit of hl: time, level, service and message first, then the other
 //! fields as `key=value` (nested objects flattened to dotted keys), coloured by level.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -65,12 +66,36 @@ fn level_style(level: &str) -> &'static str {
 
 fn scalar_text(v: &Value) -> String {
     match v {
-        Value::String(s) if s.is_empty() || s.contains([' ', '=', '"']) => {
+        Value::String(s) if s.is_empty() || s.contains([' ', '=', '"']) || has_control(s) => {
             serde_json::to_string(s).unwrap_or_default()
         }
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+/// Text from the data as it may be shown on a terminal: control characters (an escape
+/// sequence that would recolour or move the cursor, a newline that would split the record)
+/// written out as `\u{1b}`, `\n`.
+fn visible(s: &str) -> Cow<'_, str> {
+    if !has_control(s) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Appends `prefix.key=value` pairs for every leaf under `v`, skipping the keys already shown.
@@ -98,11 +123,13 @@ impl Render for Pretty {
         let mut s = String::with_capacity(rec.raw.len());
         let mut shown: Vec<String> = Vec::new();
         if let Some(t) = self.time.of(rec) {
+            // In --tz (else the local zone), with its offset: a time without its zone is
+            // a guess for whoever reads it.
             let local = t.with_timezone(&self.time.tz);
             self.paint(
                 &mut s,
                 style::DIM,
-                &local.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+                &local.format("%Y-%m-%d %H:%M:%S%.3f%:z").to_string(),
             );
             s.push(' ');
             if let Some(f) = self
@@ -115,18 +142,22 @@ impl Render for Pretty {
             }
         }
         if let Some((k, v)) = first_of(obj, &LEVEL_KEYS) {
-            let text = crate::record::value_text(v).to_uppercase();
+            let text = visible(&crate::record::value_text(v)).to_uppercase();
             self.paint(&mut s, level_style(&text), &format!("{text:<5}"));
             s.push(' ');
             shown.push(k);
         }
         if let Some((k, v)) = first_of(obj, &SERVICE_KEYS) {
-            self.paint(&mut s, style::SERVICE, &crate::record::value_text(v));
+            self.paint(
+                &mut s,
+                style::SERVICE,
+                &visible(&crate::record::value_text(v)),
+            );
             s.push(' ');
             shown.push(k);
         }
         if let Some((k, v)) = first_of(obj, &MESSAGE_KEYS) {
-            s.push_str(&crate::record::value_text(v));
+            s.push_str(&visible(&crate::record::value_text(v)));
             shown.push(k);
         }
         let mut pairs = Vec::new();
@@ -141,7 +172,7 @@ impl Render for Pretty {
         }
         for (k, v) in pairs {
             s.push_str("  ");
-            self.paint(&mut s, style::DIM, &format!("{k}="));
+            self.paint(&mut s, style::DIM, &format!("{}=", visible(&k)));
             s.push_str(&v);
         }
         out.buf.extend_from_slice(s.trim_end().as_bytes());

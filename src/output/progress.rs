@@ -2,8 +2,24 @@
 //! `--quiet`, so pipes and CI logs never see it.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The bar on screen, for diagnostics to print above it.
+static ON_SCREEN: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+fn on_screen() -> std::sync::MutexGuard<'static, Option<ProgressBar>> {
+    ON_SCREEN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Prints `msg` above the bar, which is then drawn again below it.
+fn print_above(msg: &str) {
+    match on_screen().as_ref() {
+        Some(bar) => bar.suspend(|| eprintln!("{msg}")),
+        None => eprintln!("{msg}"),
+    }
+}
 
 /// A progress bar, or nothing.
 pub struct Progress(Option<ProgressBar>);
@@ -26,6 +42,8 @@ impl Progress {
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
+        *on_screen() = Some(bar.clone());
+        crate::error::say_through(Some(print_above));
         Progress(Some(bar))
     }
 
@@ -40,6 +58,8 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
+            crate::error::say_through(None);
+            *on_screen() = None;
         }
     }
 }

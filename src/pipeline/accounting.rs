@@ -165,7 +165,7 @@ impl Ledger {
             writeln!(f, "{origin}:{line}: {}", r.reason).map_err(|e| ObsError::io(f.path(), e))?;
         }
         if self.on_error == OnError::Report && self.reported < REPORT_SITES {
-            eprintln!("obs: {origin}:{line}: {}", r.reason);
+            crate::error::say(&format!("obs: {origin}:{line}: {}", r.reason));
         }
         self.reported += 1;
         Ok(())
@@ -200,6 +200,7 @@ impl Ledger {
         self.counts
     }
 
+    /// The end-of-run counts, printed whatever `--quiet` says: a line is never lost silently.
     fn summarise(&self) {
         if self.counts.untimed > 0 {
             let n = self.counts.untimed;

@@ -114,13 +114,27 @@ fn with_format(s: &str, fmt: &str, tz: Tz) -> Option<DateTime<Utc>> {
     local(d.and_hms_opt(0, 0, 0)?, tz)
 }
 
-/// Parses an IANA zone name (`Asia/Kolkata`, `UTC`).
+/// Parses an IANA zone name (`Asia/Kolkata`, `UTC`), or `local` ([`local_tz`]).
 pub fn parse_tz(name: &str) -> Result<Tz, ObsError> {
+    if name.eq_ignore_ascii_case("local") {
+        return Ok(local_tz());
+    }
     name.parse::<Tz>().map_err(|_| {
         ObsError::Usage(format!(
-            "unknown time zone '{name}': use an IANA name such as Asia/Kolkata or UTC"
+            "unknown time zone '{name}': use an IANA name such as Asia/Kolkata, UTC, or local"
         ))
     })
+}
+
+/// This machine's zone: `TZ` when it names an IANA zone (`Asia/Kolkata`, `:Asia/Kolkata`),
+/// else the system's (`/etc/localtime`), else UTC.
+pub fn local_tz() -> Tz {
+    let from_env = std::env::var("TZ")
+        .ok()
+        .and_then(|t| t.trim_start_matches(':').parse::<Tz>().ok());
+    from_env
+        .or_else(|| iana_time_zone::get_timezone().ok()?.parse().ok())
+        .unwrap_or(Tz::UTC)
 }
 
 /// A timestamp from a JSON value: a string in one of the understood forms or an epoch number.

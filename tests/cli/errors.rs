@@ -427,3 +427,20 @@ fn absurd_thread_counts_are_refused() {
     let r = s.run(&["grep", "-c", "true", "a.ndjson", "-j", "64"]);
     assert_eq!((r.code, r.stdout.trim()), (0, "1"));
 }
+
+#[test]
+fn quiet_hides_diagnostics_but_not_output_nor_the_count_of_rejects() {
+    let s = Scratch::new();
+    s.file("m.ndjson", MIXED);
+    let r = s.run(&["grep", "--validate", "level=ERROR", "m.ndjson", "--quiet"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.lines().len(), 2, "output is written, unlike ripgrep's -q");
+    assert!(!r.stderr.contains("m.ndjson:2:"), "no sites: {}", r.stderr);
+    assert!(r.stderr.contains("4 lines rejected"), "{}", r.stderr);
+    let r = s.run(&["grep", "--validate", "level=ERROR", "m.ndjson"]);
+    assert!(
+        r.stderr.contains("m.ndjson:2: invalid JSON"),
+        "{}",
+        r.stderr
+    );
+}

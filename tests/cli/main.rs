@@ -27,6 +27,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The result of a command run with its own settings (an environment variable, say).
+    pub fn from_output(out: Output) -> Run {
+        Run::from(out)
+    }
+
     fn from(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),

@@ -99,3 +99,66 @@ fn output_file_is_written_atomically() {
     );
     assert_eq!(s.read("p.ndjson"), PAYMENTS);
 }
+
+#[test]
+fn pretty_view_marks_the_zone_follows_tz_and_escapes_control_characters() {
+    let s = Scratch::new();
+    s.file(
+        "e.ndjson",
+        "{\"ts\":\"2024-05-01T10:00:00+05:30\",\"level\":\"ERROR\",\"message\":\"bad \\u001b[31mred\\u001b[0m\\nsecond\",\"k\":\"a\\tb\"}\n",
+    );
+    let args = [
+        "grep", "true", "e.ndjson", "-f", "pretty", "--color", "never",
+    ];
+    let r = s.run(&args);
+    // No live escape from the data, no record split over two lines.
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1, "{:?}", r.stdout);
+    assert!(
+        r.stdout.contains("bad \\u{1b}[31mred\\u{1b}[0m\\nsecond"),
+        "{}",
+        r.stdout
+    );
+    // The reader's zone (TZ), marked; --tz wins over it; `local` is accepted.
+    let r = crate::Run::from_output(
+        crate::obs_cmd(s.path())
+            .env("TZ", "Asia/Kolkata")
+            .args(args)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        r.stdout.starts_with("2024-05-01 10:00:00.000+05:30 ERROR"),
+        "{}",
+        r.stdout
+    );
+    let mut ny = args.to_vec();
+    ny.extend(["--tz", "America/New_York"]);
+    let r = crate::Run::from_output(
+        crate::obs_cmd(s.path())
+            .env("TZ", "Asia/Kolkata")
+            .args(&ny)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        r.stdout.starts_with("2024-05-01 00:30:00.000-04:00"),
+        "{}",
+        r.stdout
+    );
+    let mut local = args.to_vec();
+    local.extend(["--tz", "local"]);
+    let r = crate::Run::from_output(
+        crate::obs_cmd(s.path())
+            .env("TZ", "Asia/Kolkata")
+            .args(&local)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        r.stdout.starts_with("2024-05-01 10:00:00.000+05:30"),
+        "{} {}",
+        r.stdout,
+        r.stderr
+    );
+}

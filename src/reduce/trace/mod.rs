@@ -19,4 +19,6 @@ pub mod row;
 pub mod sources;
 pub mod span;
 pub mod tree;
+#[cfg(test)]
+mod tree_fuzz;
 pub mod view;

@@ -132,9 +132,9 @@ impl SpanSources {
                     // JSON, but of no trace format (a test fixture, a config file in the
                     // directory): said and passed over; it holds no span to lose.
                     Document::NotTraces(why) => {
-                        eprintln!(
+                        crate::error::say(&format!(
                             "obs: {name}: skipped: JSON, but no trace format obs reads ({why})"
-                        );
+                        ));
                         continue;
                     }
                 },
