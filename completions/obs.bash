@@ -121,7 +121,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,11 +216,11 @@ _obs() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk parquet" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table ndjson csv parquet es-bulk" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk parquet" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table ndjson csv parquet es-bulk" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -229,14 +229,6 @@ _obs() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fields)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --index)
@@ -358,11 +350,11 @@ _obs() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk parquet" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk parquet" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk" -- "${cur}"))
                     return 0
                     ;;
                 --output)

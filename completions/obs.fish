@@ -52,8 +52,7 @@ ndjson\t'One JSON object per line; kept lines byte for byte as read'
 pretty\t'Compact coloured lines: time, level, service, message, then key=value'
 table\t'An aligned table (columns: --fields, or every key of any record)'
 csv\t'CSV with a header row (columns: --fields, or every key of any record)'
-es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
-parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
+es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
@@ -98,18 +97,13 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l tz -d 'IANA time z
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l until -d 'Keep records before this time (same forms as --since)' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
-ndjson\t'One JSON object per line; kept lines byte for byte as read'
-pretty\t'Compact coloured lines: time, level, service, message, then key=value'
-table\t'An aligned table (columns: --fields, or every key of any record)'
-csv\t'CSV with a header row (columns: --fields, or every key of any record)'
-es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'
-parquet\t'Apache Parquet (aggregate results; needs -o FILE)'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -s f -l format -d 'Output format (auto: a table on a terminal, ndjson otherwise)' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'An aligned table (numbers rounded for people)'
+ndjson\t'One JSON object per group'
+csv\t'CSV with a header row, numbers at full precision'
+parquet\t'Apache Parquet (needs -o FILE)'
+es-bulk\t'Elasticsearch `_bulk` bodies, one document per group'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
-always\t'Always colour'
-never\t'Never colour'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz) [default: logs-%{+yyyy.MM.dd}; for `obs aggregate` without --every: obs-aggregate]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
 create\t'Create only; an existing `_id` is a per-item 409 conflict'"
@@ -122,7 +116,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chart -d 'Draw a t
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run counts of rejected lines still go to stderr. Unlike ripgrep\'s -q, output is written'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar and no diagnostics; errors and the count of rejected lines still print'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'Print version'

@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::setup;
-use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
+use crate::cli::{BulkArgs, ErrorArgs, InputArgs, TimeArgs};
 use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
 use crate::expr::Expr;
 use crate::output::Format;
@@ -56,6 +56,60 @@ Examples:
   obs aggregate logs.ndjson --by city --agg 'sum(amount)' -f parquet -o by-city.parquet
 
 Exit status: 0 done, 1 no record to aggregate, 2 error, 3 a --fail-if condition held.";
+
+/// The formats an aggregate result is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AggregateFormat {
+    /// A table on a terminal, NDJSON otherwise.
+    Auto,
+    /// An aligned table (numbers rounded for people).
+    Table,
+    /// One JSON object per group.
+    Ndjson,
+    /// CSV with a header row, numbers at full precision.
+    Csv,
+    /// Apache Parquet (needs -o FILE).
+    Parquet,
+    /// Elasticsearch `_bulk` bodies, one document per group.
+    EsBulk,
+}
+
+impl From<AggregateFormat> for Format {
+    fn from(f: AggregateFormat) -> Format {
+        match f {
+            AggregateFormat::Auto => Format::Auto,
+            AggregateFormat::Table => Format::Table,
+            AggregateFormat::Ndjson => Format::Ndjson,
+            AggregateFormat::Csv => Format::Csv,
+            AggregateFormat::Parquet => Format::Parquet,
+            AggregateFormat::EsBulk => Format::EsBulk,
+        }
+    }
+}
+
+/// How an aggregate result is written: only what `obs aggregate` accepts (no `--fields`,
+/// `pretty` or `--color`, which are grep's).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Output")]
+pub struct AggregateOutput {
+    /// Output format (auto: a table on a terminal, ndjson otherwise).
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        default_value = "auto",
+        value_name = "FORMAT"
+    )]
+    pub format: AggregateFormat,
+
+    /// Write to FILE (atomically: complete or not at all) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// No progress bar and no diagnostics; errors and the count of rejected lines still print.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
 /// Arguments of `obs aggregate`.
 #[derive(Debug, Args)]
@@ -114,7 +168,7 @@ pub struct AggregateArgs {
     pub time: TimeArgs,
     /// Output options.
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: AggregateOutput,
     /// Elasticsearch bulk options (one document per group).
     #[command(flatten)]
     pub bulk: BulkArgs,
@@ -141,7 +195,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         since,
         until,
     } = setup::time(&args.time)?;
-    let format = match args.output.format {
+    let format = match Format::from(args.output.format) {
         Format::Auto | Format::Pretty
             if args.output.output.is_none()
                 && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
@@ -151,9 +205,6 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         Format::Auto => Format::Ndjson,
         f => f,
     };
-    if !args.output.fields.is_empty() {
-        bail!("--fields is for obs grep; choose columns with --by and --agg");
-    }
     if format == Format::Parquet && args.output.output.is_none() {
         bail!("--format parquet needs -o FILE");
     }

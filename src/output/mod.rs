@@ -42,7 +42,9 @@ pub enum Format {
     Csv,
     /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
     EsBulk,
-    /// Apache Parquet (aggregate results; needs -o FILE).
+    /// Apache Parquet (aggregate results; needs -o FILE). Not one of grep's formats: `obs
+    /// aggregate` offers it through its own format list.
+    #[value(skip)]
     Parquet,
 }
 

@@ -378,3 +378,25 @@ fn bad_input_is_accounted_and_bad_specs_are_errors() {
     let r = s.run(&["aggregate", "a.ndjson", "--where", "svc=nothing"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
 }
+
+#[test]
+fn help_lists_only_what_each_command_accepts() {
+    let s = Scratch::new();
+    let r = s.run(&["aggregate", "--help"]);
+    assert_eq!(r.code, 0);
+    for grep_only in ["--fields", "--color", "pretty:"] {
+        assert!(
+            !r.stdout.contains(grep_only),
+            "aggregate --help lists {grep_only}"
+        );
+    }
+    assert!(r.stdout.contains("parquet:"), "{}", r.stdout);
+    let r = s.run(&["grep", "--help"]);
+    assert!(!r.stdout.contains("parquet"), "grep --help lists parquet");
+    s.file("a.ndjson", "{\"a\":1}\n");
+    assert_eq!(
+        s.run(&["grep", "true", "a.ndjson", "-f", "parquet"]).code,
+        2
+    );
+    assert_eq!(s.run(&["aggregate", "a.ndjson", "--fields", "a"]).code, 2);
+}
