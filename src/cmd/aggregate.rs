@@ -308,7 +308,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     if let Some(n) = args.top {
         result::top(&mut rows, n, plan.every.is_some());
     }
-    let table = Table::new(rows, &plan, time.tz);
+    let table = Table::new(rows, &plan, time.tz, weighted > 0);
     if weighted > 0 {
         let est: Vec<&str> = (0..plan.metrics.len())
             .filter(|&i| plan.is_estimate(i))

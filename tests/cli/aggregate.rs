@@ -400,3 +400,50 @@ fn help_lists_only_what_each_command_accepts() {
     );
     assert_eq!(s.run(&["aggregate", "a.ndjson", "--fields", "a"]).code, 2);
 }
+
+#[test]
+fn parquet_counts_are_integers_and_buckets_keep_their_zone() {
+    use polars::prelude::{DataType, ParquetReader, SerReader, TimeUnit};
+    let s = Scratch::new();
+    s.file(
+        "p.ndjson",
+        concat!(
+            "{\"ts\":\"2024-05-01T00:10:00+05:30\",\"g\":\"a\",\"amount\":1.5}\n",
+            "{\"ts\":\"2024-05-01T23:50:00+05:30\",\"g\":\"a\",\"amount\":2}\n",
+            "{\"ts\":\"2024-05-02T00:10:00+05:30\",\"g\":\"b\",\"amount\":3}\n",
+        ),
+    );
+    let r = s.run(&[
+        "aggregate",
+        "p.ndjson",
+        "--every",
+        "1d",
+        "--by",
+        "g",
+        "--agg",
+        "count, sum(amount), count_distinct(g)",
+        "--tz",
+        "Asia/Kolkata",
+        "-f",
+        "parquet",
+        "-o",
+        "out.parquet",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = std::fs::File::open(s.path().join("out.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let dtype = |c: &str| df.column(c).unwrap().dtype().clone();
+    assert_eq!(dtype("count"), DataType::Int64);
+    assert_eq!(dtype("count_distinct(g)"), DataType::Int64);
+    assert_eq!(dtype("sum(amount)"), DataType::Float64);
+    match dtype("time") {
+        DataType::Datetime(TimeUnit::Milliseconds, Some(tz)) => {
+            assert_eq!(tz.as_str(), "Asia/Kolkata")
+        }
+        other => panic!("time column is {other:?}"),
+    }
+    // The first bucket is IST midnight of 1 May: 18:30 UTC on 30 April, as an instant.
+    let first = df.column("time").unwrap().cast(&DataType::Int64).unwrap();
+    let ms = first.i64().unwrap().get(0).unwrap();
+    assert_eq!(ms, 1_714_501_800_000);
+}

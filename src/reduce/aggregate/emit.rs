@@ -78,7 +78,7 @@ pub fn write(
     match format {
         Format::Parquet => {
             let path = out.context("--format parquet needs -o FILE")?;
-            frame::write_parquet(path, &table.header, &table.kinds, &table.rows)?;
+            frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
         }
         Format::Table | Format::Pretty | Format::Auto => {
             let mut t = comfy_table::Table::new();

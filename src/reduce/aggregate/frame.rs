@@ -256,7 +256,11 @@ pub fn write_parquet(
     header: &[String],
     kinds: &[ColumnKind],
     rows: &[Vec<Option<Value>>],
+    tz: chrono_tz::Tz,
 ) -> anyhow::Result<()> {
+    // The zone of the buckets travels with them, so a reader (DuckDB, Polars, Spark) shows an
+    // IST midnight bucket as IST midnight; the instants stay UTC, as Parquet stores them.
+    let zone = TimeZone::opt_try_new(Some(tz.name()))?;
     let mut columns = Vec::new();
     for (i, (name, kind)) in header.iter().zip(kinds).enumerate() {
         let cells = rows.iter().map(|r| r[i].as_ref());
@@ -266,12 +270,17 @@ pub fn write_parquet(
                 cells.map(|v| v.and_then(Value::as_f64)),
             )
             .into_column(),
+            ColumnKind::Integer => Int64Chunked::from_iter_options(
+                name.as_str().into(),
+                cells.map(|v| v.and_then(Value::as_i64)),
+            )
+            .into_column(),
             ColumnKind::Time => Int64Chunked::from_iter_options(
                 name.as_str().into(),
                 cells.map(|v| v.and_then(Value::as_i64)),
             )
-            .into_column()
-            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+            .into_datetime(TimeUnit::Milliseconds, zone.clone())
+            .into_column(),
             ColumnKind::Text => StringChunked::from_iter_options(
                 name.as_str().into(),
                 cells.map(|v| v.map(|v| crate::record::value_text(v).into_owned())),
@@ -294,7 +303,9 @@ pub enum ColumnKind {
     Text,
     /// Doubles (metrics).
     Number,
-    /// Epoch milliseconds, stored as a UTC timestamp.
+    /// 64-bit integers (counts that are no estimates).
+    Integer,
+    /// Epoch milliseconds, stored as a UTC timestamp with the result's zone.
     Time,
 }
 

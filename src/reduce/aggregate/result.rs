@@ -205,8 +205,9 @@ pub struct Table {
 }
 
 impl Table {
-    /// Lays out `rows`.
-    pub fn new(rows: Vec<GroupRow>, plan: &Plan, tz: Tz) -> Table {
+    /// Lays out `rows`; `weighted` when records carried sampling weights (counts are then
+    /// estimates, not whole numbers).
+    pub fn new(rows: Vec<GroupRow>, plan: &Plan, tz: Tz, weighted: bool) -> Table {
         let mut header = Vec::new();
         let mut kinds = Vec::new();
         if plan.every.is_some() {
@@ -217,10 +218,16 @@ impl Table {
             header.push(k.name.clone());
             kinds.push(ColumnKind::Text);
         }
-        for m in &plan.metrics {
+        for (i, m) in plan.metrics.iter().enumerate() {
             header.push(m.name.clone());
             kinds.push(match m.kind {
                 MetricKind::First(_) | MetricKind::Last(_) => ColumnKind::Text,
+                // Counts are whole numbers, unless sampling weights make them estimates.
+                MetricKind::Count | MetricKind::CountIf(_) | MetricKind::CountDistinct(_)
+                    if !(weighted && plan.is_estimate(i)) =>
+                {
+                    ColumnKind::Integer
+                }
                 _ => ColumnKind::Number,
             });
         }
