@@ -61,13 +61,11 @@ pub fn write_rows(
     let mut dest = Destination::open(out)?;
     match format.resolve(out) {
         RowFormat::Table | RowFormat::Auto => {
-            let mut t = comfy_table::Table::new();
-            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-                .set_header(header.to_vec());
-            for r in rows {
-                t.add_row(header.iter().map(|h| text(r.get(*h))));
-            }
+            let cells = rows
+                .iter()
+                .map(|r| header.iter().map(|h| text(r.get(*h))).collect())
+                .collect();
+            let t = super::table::human(header.iter().map(|h| h.to_string()).collect(), cells);
             writeln!(dest, "{t}")?;
         }
         RowFormat::Ndjson => {

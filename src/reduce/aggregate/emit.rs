@@ -81,13 +81,10 @@ pub fn write(
             frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
         }
         Format::Table | Format::Pretty | Format::Auto => {
-            let mut t = comfy_table::Table::new();
-            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-                .set_header(table.header.clone());
-            for r in 0..table.rows.len() {
-                t.add_row((0..table.header.len()).map(|c| table.text(r, c)));
-            }
+            let cells = (0..table.rows.len())
+                .map(|r| (0..table.header.len()).map(|c| table.text(r, c)).collect())
+                .collect();
+            let t = crate::output::table::human(table.header.clone(), cells);
             let mut dest = Destination::open(out)?;
             writeln!(dest, "{t}")?;
             dest.commit()?;
