@@ -137,14 +137,11 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         bail!("use either --out-dir (bulk files) or -o (one file)");
     }
     let reader = setup::reader(&paths, &args.input)?;
-    setup::check_outputs(
-        &[
-            ("-o", args.output.output.as_ref()),
-            ("--rejects", args.errors.rejects.as_ref()),
-            ("--rejects-reasons", args.errors.rejects_reasons.as_ref()),
-            ("--template", args.bulk.template.as_ref()),
-        ],
-        reader.sources(),
+    setup::check_record_outputs(
+        args.output.output.as_ref(),
+        &args.errors,
+        &args.bulk,
+        &reader,
     )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();

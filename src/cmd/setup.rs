@@ -189,6 +189,25 @@ pub fn check_outputs(
     Ok(())
 }
 
+/// [`check_outputs`] for the output options every record command has: `-o`, `--rejects`,
+/// `--rejects-reasons` and `--template`.
+pub fn check_record_outputs(
+    output: Option<&PathBuf>,
+    errors: &crate::cli::ErrorArgs,
+    bulk: &crate::cli::BulkArgs,
+    reader: &ChunkReader,
+) -> anyhow::Result<()> {
+    check_outputs(
+        &[
+            ("-o", output),
+            ("--rejects", errors.rejects.as_ref()),
+            ("--rejects-reasons", errors.rejects_reasons.as_ref()),
+            ("--template", bulk.template.as_ref()),
+        ],
+        reader.sources(),
+    )
+}
+
 /// What file `path` is or would be: its canonical path, or, for a file still to be made, its
 /// directory's canonical path with the name. `None` for special files (`/dev/null` may take
 /// any number of outputs) and paths that cannot be resolved (the write will say why).

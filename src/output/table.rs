@@ -208,7 +208,10 @@ mod tests {
         row.extend((1..27).map(|i| format!("value {i} with some words in it")));
         row[5] = "y".repeat(200);
         let text = human(header, vec![row]).to_string();
-        assert!(text.lines().any(|l| l.contains(id)), "the id is split:\n{text}");
+        assert!(
+            text.lines().any(|l| l.contains(id)),
+            "the id is split:\n{text}"
+        );
         assert!(text.contains(&format!("{}…", "y".repeat(59))), "{text}");
         assert!(!text.contains(&"y".repeat(61)));
         // No column is squeezed to a sliver: every cell still shows its words' starts.

@@ -6,23 +6,10 @@ use std::process::Stdio;
 
 use crate::{gzip, obs_cmd, Scratch};
 
-/// Runs `bash -o pipefail -c script` in `dir` with the built `obs` as `$OBS`, returning
-/// (status, stderr).
+/// (status, stderr) of a shell script (see [`crate::shell`]).
 fn sh(sc: &Scratch, script: &str) -> (i32, String) {
-    let out = std::process::Command::new("bash")
-        .args(["-o", "pipefail", "-c"])
-        .arg(script)
-        .env_clear()
-        .env("OBS", env!("CARGO_BIN_EXE_obs"))
-        .env("PATH", "/usr/bin:/bin")
-        .current_dir(sc.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = crate::shell(sc.path(), script);
+    (r.code, r.stderr)
 }
 
 #[test]

@@ -61,19 +61,10 @@ fn concatenated_gzip_members() {
     assert_eq!(r.stdout, "4\n");
 }
 
-/// Runs `bash -c script` in `dir` with `$OBS` set, returning (status, stdout).
+/// (status, stdout) of a shell script (see [`crate::shell`]).
 fn bash(dir: &std::path::Path, script: &str) -> (i32, String) {
-    let out = std::process::Command::new("bash")
-        .args(["-c", script])
-        .env_clear()
-        .env("OBS", env!("CARGO_BIN_EXE_obs"))
-        .env("PATH", "/usr/bin:/bin")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    (out.status.code().unwrap_or(-1), stdout)
+    let r = crate::shell(dir, script);
+    (r.code, r.stdout)
 }
 
 #[cfg(unix)]

@@ -78,6 +78,22 @@ pub fn obs_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
     Run::from(out)
 }
 
+/// Runs `bash -o pipefail -c script` in `dir` with the built `obs` as `$OBS` and a clean
+/// environment: for pipes, redirections, FIFOs and process substitutions.
+pub fn shell(dir: &Path, script: &str) -> Run {
+    Run::from(
+        Command::new("bash")
+            .args(["-o", "pipefail", "-c", script])
+            .env_clear()
+            .env("OBS", env!("CARGO_BIN_EXE_obs"))
+            .env("PATH", "/usr/bin:/bin")
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap(),
+    )
+}
+
 /// A scratch directory with files.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
