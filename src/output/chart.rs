@@ -39,16 +39,48 @@ pub fn bars(title: &str, items: &[(String, Option<f64>)]) -> String {
     out
 }
 
-/// One sparkline per series over the same buckets (`None`: an empty bucket).
+/// The columns a sparkline's statistics take at most (`  min … max … last …`).
+const STATS_W: usize = 40;
+
+/// One sparkline per series over the same buckets (`None`: an empty bucket), fitted to the
+/// terminal's width.
 pub fn sparklines(title: &str, range: &str, series: &[(String, Vec<Option<f64>>)]) -> String {
-    let mut out = format!("{title}  ({range})\n");
+    sparklines_in(title, range, series, super::terminal::width(None))
+}
+
+/// [`sparklines`] in `width` columns: with more buckets than room, each mark stands for that
+/// many consecutive buckets and shows their largest value, so a spike is never averaged away.
+pub fn sparklines_in(
+    title: &str,
+    range: &str,
+    series: &[(String, Vec<Option<f64>>)],
+    width: usize,
+) -> String {
     let label_w = series
         .iter()
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0)
         .min(40);
-    for (label, values) in series {
+    let buckets = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let room = width.saturating_sub(label_w + 2 + STATS_W).max(10);
+    let per_mark = buckets.div_ceil(room).max(1);
+    let mut out = if per_mark > 1 {
+        format!("{title}  ({range}; each mark: the largest of {per_mark} buckets)\n")
+    } else {
+        format!("{title}  ({range})\n")
+    };
+    let series: Vec<(String, Vec<Option<f64>>)> = series
+        .iter()
+        .map(|(l, v)| {
+            let marks = v
+                .chunks(per_mark)
+                .map(|c| c.iter().flatten().copied().reduce(f64::max))
+                .collect();
+            (l.clone(), marks)
+        })
+        .collect();
+    for (label, values) in &series {
         let present: Vec<f64> = values.iter().flatten().copied().collect();
         let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -106,6 +138,23 @@ mod tests {
         assert_eq!(lines[1], format!("UPI   {} 40", "█".repeat(40)));
         assert_eq!(lines[2], format!("CARD  {} 10", "█".repeat(10)));
         assert_eq!(lines[3], "COD    null");
+    }
+
+    #[test]
+    fn sparklines_fit_the_width_and_keep_spikes() {
+        let mut day: Vec<Option<f64>> = vec![Some(1.0); 288];
+        day[100] = Some(50.0);
+        let s = sparklines_in("t", "24h", &[("UPI".to_string(), day)], 100);
+        for line in s.lines() {
+            assert!(line.chars().count() <= 100, "{line}");
+        }
+        assert!(s.contains("each mark: the largest of"), "{s}");
+        assert!(
+            s.contains('█') && s.contains("max 50"),
+            "the spike stays: {s}"
+        );
+        let few = sparklines_in("t", "1h", &[("a".to_string(), vec![Some(1.0); 12])], 100);
+        assert!(!few.contains("each mark"), "{few}");
     }
 
     #[test]
