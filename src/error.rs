@@ -104,39 +104,27 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Whether standard output was closed when the process started (`obs grep … >&-`): set by
+/// `main` from a probe that runs before Rust's runtime, which reopens a closed descriptor on
+/// `/dev/null` (and whose `stdout` then swallows every write) so that nothing later can tell.
+static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Records what the start-up probe found (see [`stdout_open`]).
+pub fn set_stdout_closed_at_start(closed: bool) {
+    STDOUT_CLOSED_AT_START.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Standard output, checked to be open, so that `obs grep … >&-` is an error rather than a run
-/// that reports lines emitted which went nowhere.
-///
-/// A closed descriptor cannot be seen directly: before `main`, Rust's runtime reopens a
-/// closed fd 1 on `/dev/null`, read-write. A shell's `>/dev/null` opens it write-only, so on
-/// Linux a read-write `/dev/null` on fd 1 is taken for a stdout that was closed (only the rare
-/// `1<>/dev/null` looks the same).
+/// that reports lines emitted which went nowhere. A `/dev/null` that was opened on purpose
+/// (`>/dev/null`, Python's `subprocess.DEVNULL`, read-write) is of course fine.
 pub fn stdout_open() -> Result<(), ObsError> {
-    let closed = || ObsError::Io {
-        path: PathBuf::from("standard output"),
-        // Not BrokenPipe: that would end the run quietly, as a reader leaving early does.
-        cause: io::Error::other("it was closed when obs started"),
-    };
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        if io::stdout().as_fd().try_clone_to_owned().is_err() {
-            return Err(closed());
-        }
-    }
-    #[cfg(target_os = "linux")]
-    {
-        let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == *"/dev/null");
-        let read_write = || {
-            let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
-            info.lines()
-                .find_map(|l| l.strip_prefix("flags:"))
-                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-                .is_some_and(|flags| flags & 0o3 == 0o2)
-        };
-        if is_null && read_write() {
-            return Err(closed());
-        }
+    if STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ObsError::Io {
+            path: PathBuf::from("standard output"),
+            // Not BrokenPipe: that would end the run quietly, as a reader leaving early does.
+            cause: io::Error::other("it was closed when obs started"),
+        });
     }
     Ok(())
 }

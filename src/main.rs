@@ -10,7 +10,30 @@ use obs::error::{is_broken_pipe, EXIT_ERROR, EXIT_OK};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Whether file descriptor 1 was closed when the process started, looked at before Rust's
+/// runtime reopens a closed one on `/dev/null` (after which no one can tell). Set by
+/// [`probe_stdout`], which the loader runs before `main`.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+#[used]
+#[link_section = ".init_array"]
+static PROBE_STDOUT: extern "C" fn() = probe_stdout;
+
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+extern "C" fn probe_stdout() {
+    // SAFETY: `fcntl(1, F_GETFD)` only reads the descriptor table; it touches no memory of
+    // ours, and an atomic store is all that runs besides, before anything else is set up.
+    let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn main() {
+    obs::error::set_stdout_closed_at_start(
+        STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed),
+    );
     // SIGINT/SIGTERM (and SIGHUP): remove the temporaries of outputs not yet committed, so an
     // interrupted run leaves the previous files as they were and nothing half-written beside
     // them; then exit as a shell reports an interrupt (130). An error only means a handler was
