@@ -444,3 +444,46 @@ fn quiet_hides_diagnostics_but_not_output_nor_the_count_of_rejects() {
         r.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn reports_print_above_the_progress_bar_not_into_it() {
+    let s = Scratch::new();
+    let mut body = String::new();
+    for i in 0..600_000 {
+        if i % 150_000 == 7 {
+            body.push_str("not json\n");
+        } else {
+            body.push_str(&format!("{{\"i\":{i},\"level\":\"INFO\"}}\n"));
+        }
+    }
+    s.file("big.ndjson", &body);
+    // `script` (util-linux) runs obs on a pseudo-terminal, so the bar is drawn.
+    let cmd = format!(
+        "{} grep -c level=INFO big.ndjson --validate -j 1",
+        env!("CARGO_BIN_EXE_obs")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .current_dir(s.path())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(screen.contains("MiB"), "no bar was drawn: {screen:?}");
+    let sites: Vec<usize> = screen
+        .match_indices("obs: big.ndjson:")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(sites.len(), 4, "{screen:?}");
+    for at in sites {
+        let before = &screen[..at];
+        assert!(
+            before.ends_with("\u{1b}[2K") || before.ends_with('\n'),
+            "a report written into the bar's line: {:?}",
+            &before[before.len().saturating_sub(40)..]
+        );
+    }
+}
