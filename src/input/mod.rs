@@ -36,6 +36,16 @@ pub enum Source {
 }
 
 impl Source {
+    /// True when the source may be live, read as its lines arrive (stdin or a FIFO, not a
+    /// regular file): its lines are handed on when it goes quiet, and output flushed.
+    pub fn may_be_live(&self) -> bool {
+        let path = match self {
+            Source::Stdin => std::path::Path::new("/dev/stdin"),
+            Source::File(p) => p.as_path(),
+        };
+        std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    }
+
     /// How the source is named in messages: its path, or `-`.
     pub fn name(&self) -> String {
         match self {
@@ -203,10 +213,7 @@ impl ChunkReader {
     /// True when a source may be live (stdin or a FIFO, read as lines arrive): output should
     /// then be flushed after each chunk, so that a match shows soon after its line came.
     pub fn may_be_live(&self) -> bool {
-        self.sources.iter().any(|s| match s {
-            Source::Stdin => !std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file()),
-            Source::File(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file()),
-        })
+        self.sources.iter().any(Source::may_be_live)
     }
 
     /// The sources, in the order their chunks come.
@@ -244,13 +251,12 @@ impl ChunkReader {
         match source {
             Source::Stdin => {
                 let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
-                let live = !std::fs::metadata("/dev/stdin").is_ok_and(|m| m.is_file());
                 Ok(Some(Current::Stream(stream::StreamCutter::new(
                     name,
                     Box::new(reader),
                     self.opts.chunk_size,
                     self.opts.max_line,
-                    live,
+                    source.may_be_live(),
                 )?)))
             }
             Source::File(path) => {

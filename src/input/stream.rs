@@ -144,51 +144,25 @@ impl StreamCutter {
                     return self.skip_rest_of_line(buf).map(Some);
                 }
             }
-            if self.pump.is_some() {
-                match self.next_block(&mut buf) {
-                    Block::More => continue,
-                    Block::Idle => {
-                        // Quiet: hand on the complete lines read so far.
-                        if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                            self.carry = buf.split_off(nl + 1);
-                            return Ok(Some(buf));
-                        }
-                        continue;
-                    }
-                    Block::End => {
-                        self.eof = true;
-                        return Ok((!buf.is_empty()).then_some(buf));
-                    }
-                    Block::Failed(e) => {
-                        self.eof = true;
-                        let err = self.damaged(e);
-                        if buf.is_empty() {
-                            return Err(err);
-                        }
-                        self.pending_error = Some(err);
-                        return Ok(Some(buf));
-                    }
-                }
-            }
             // Grow in bounded steps: a huge --chunk-size must not mean a huge zeroed buffer up front.
             let want = self
                 .chunk_size
                 .saturating_sub(buf.len())
                 .clamp(1 << 16, 1 << 20);
-            let old = buf.len();
-            buf.resize(old + want, 0);
-            match read_some(&mut self.reader, &mut buf[old..]) {
-                Ok(0) => {
-                    buf.truncate(old);
+            match self.fill(&mut buf, want) {
+                Block::More => {}
+                Block::Idle => {
+                    // A live source gone quiet: hand on the complete lines read so far.
+                    if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+                        self.carry = buf.split_off(nl + 1);
+                        return Ok(Some(buf));
+                    }
+                }
+                Block::End => {
                     self.eof = true;
                     return Ok((!buf.is_empty()).then_some(buf));
                 }
-                Ok(n) => {
-                    buf.truncate(old + n);
-                    self.decoded += n as u64;
-                }
-                Err(e) => {
-                    buf.truncate(old);
+                Block::Failed(e) => {
                     self.eof = true;
                     let err = self.damaged(e);
                     if buf.is_empty() {
@@ -202,11 +176,11 @@ impl StreamCutter {
     }
 }
 
-/// What the reading thread of a live source gave.
+/// What reading the source gave.
 enum Block {
     /// Bytes, appended to the buffer.
     More,
-    /// Nothing for [`IDLE`].
+    /// Nothing for [`IDLE`] (live sources only).
     Idle,
     /// The end of the input.
     End,
@@ -215,66 +189,61 @@ enum Block {
 }
 
 impl StreamCutter {
-    /// Waits up to [`IDLE`] for the next block of a live source.
-    fn next_block(&mut self, buf: &mut Vec<u8>) -> Block {
-        let Some(rx) = &self.pump else {
-            return Block::End;
-        };
-        match rx.recv_timeout(IDLE) {
-            Ok(Ok(block)) if block.is_empty() => Block::End,
-            Ok(Ok(block)) => {
-                self.decoded += block.len() as u64;
-                buf.extend_from_slice(&block);
+    /// Appends the source's next bytes to `buf`: at most `want` read from a plain source, or
+    /// the next block of a live one, waiting for it at most [`IDLE`].
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> Block {
+        if let Some(rx) = &self.pump {
+            return match rx.recv_timeout(IDLE) {
+                Ok(Ok(block)) if block.is_empty() => Block::End,
+                Ok(Ok(block)) => {
+                    self.decoded += block.len() as u64;
+                    buf.extend_from_slice(&block);
+                    Block::More
+                }
+                Ok(Err(e)) => Block::Failed(e),
+                Err(RecvTimeoutError::Timeout) => Block::Idle,
+                Err(RecvTimeoutError::Disconnected) => Block::End,
+            };
+        }
+        let old = buf.len();
+        buf.resize(old + want, 0);
+        match read_some(&mut self.reader, &mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                Block::End
+            }
+            Ok(n) => {
+                buf.truncate(old + n);
+                self.decoded += n as u64;
                 Block::More
             }
-            Ok(Err(e)) => Block::Failed(e),
-            Err(RecvTimeoutError::Timeout) => Block::Idle,
-            Err(RecvTimeoutError::Disconnected) => Block::End,
+            Err(e) => {
+                buf.truncate(old);
+                Block::Failed(e)
+            }
         }
     }
 
     /// Reads and drops bytes up to the end of the current line; `buf` (its kept head) is
     /// returned as one chunk with the line's `\n`, and what follows the line is carried on.
     fn skip_rest_of_line(&mut self, mut buf: Vec<u8>) -> Result<Vec<u8>, ObsError> {
-        let mut scratch = vec![0u8; 1 << 16];
+        let mut block = Vec::with_capacity(1 << 16);
         loop {
-            if self.pump.is_some() {
-                let mut block = Vec::new();
-                match self.next_block(&mut block) {
-                    Block::More => {
-                        if let Some(nl) = memchr::memchr(b'\n', &block) {
-                            buf.push(b'\n');
-                            self.carry = block[nl + 1..].to_vec();
-                            return Ok(buf);
-                        }
-                    }
-                    Block::Idle => {}
-                    Block::End => {
-                        self.eof = true;
-                        return Ok(buf);
-                    }
-                    Block::Failed(e) => {
-                        self.eof = true;
-                        self.pending_error = Some(self.damaged(e));
+            block.clear();
+            match self.fill(&mut block, 1 << 16) {
+                Block::More => {
+                    if let Some(nl) = memchr::memchr(b'\n', &block) {
+                        buf.push(b'\n');
+                        self.carry = block[nl + 1..].to_vec();
                         return Ok(buf);
                     }
                 }
-                continue;
-            }
-            match read_some(&mut self.reader, &mut scratch) {
-                Ok(0) => {
+                Block::Idle => {}
+                Block::End => {
                     self.eof = true;
                     return Ok(buf);
                 }
-                Ok(n) => {
-                    self.decoded += n as u64;
-                    if let Some(nl) = memchr::memchr(b'\n', &scratch[..n]) {
-                        buf.push(b'\n');
-                        self.carry = scratch[nl + 1..n].to_vec();
-                        return Ok(buf);
-                    }
-                }
-                Err(e) => {
+                Block::Failed(e) => {
                     self.eof = true;
                     self.pending_error = Some(self.damaged(e));
                     return Ok(buf);

@@ -196,7 +196,8 @@ impl Filter {
         on_match: &mut OnMatch,
     ) {
         let raw = &chunk.bytes()[span.clone()];
-        let rec_span = span.clone();
+        // A line has its `\n` unless it ends the chunk (a source's last line may not).
+        let terminated = span.end < chunk.bytes().len();
         let c = &mut st.out.counts;
         c.read += 1;
         if raw.len() > chunk.max_line {
@@ -219,7 +220,6 @@ impl Filter {
             Ok(rec) => rec,
             Err((e, slots)) => {
                 st.slots = slots;
-                let terminated = span_end_terminated(chunk, &rec_span);
                 self.reject(st, line, (raw, terminated), e.to_string());
                 return;
             }
@@ -240,10 +240,7 @@ impl Filter {
         if matched {
             match on_match(&rec) {
                 Ok(()) => st.out.counts.emitted += 1,
-                Err(reason) => {
-                    let terminated = span_end_terminated(chunk, &rec_span);
-                    self.reject(st, line, (raw, terminated), reason)
-                }
+                Err(reason) => self.reject(st, line, (raw, terminated), reason),
             }
         } else {
             st.out.counts.filtered += 1;
@@ -269,11 +266,6 @@ fn too_long(out: &mut Scanned, line: u64, max: usize) {
         terminated: true,
         kept: false,
     });
-}
-
-/// True when the line at `span` has its `\n` in the chunk (only a source's last line may not).
-fn span_end_terminated(chunk: &Chunk, span: &std::ops::Range<usize>) -> bool {
-    span.end < chunk.bytes().len()
 }
 
 /// Counts a rejected line and keeps its reason (and bytes, for `--rejects`, with whether a

@@ -80,10 +80,7 @@ impl SpanSources {
             let name = source.name();
             // Standard input, a FIFO or `<(…)` can be read only once: spooled, they can be
             // sniffed, then read, then read back.
-            let once = match &source {
-                Source::Stdin => true,
-                Source::File(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file()),
-            };
+            let once = source == Source::Stdin || source.may_be_live();
             let source = match source {
                 _ if once => {
                     // O_EXCL, mode 0600, a random name (tempfile).

@@ -106,20 +106,22 @@ fn order(a: &Obj, b: &Obj) -> Ordering {
         .then_with(|| by_endpoint(endpoint(a), endpoint(b)))
 }
 
-/// Whether `next`'s endpoint can be the same as the one `seen` gathered (and gathers it).
-fn same_endpoint(seen: &mut Obj, next: Option<&Obj>) -> bool {
+/// Whether `next`'s endpoint can be the one `seen` gathered: no field of both differs.
+fn agrees(seen: &Obj, next: Option<&Obj>) -> bool {
     let Some(next) = next else { return true };
-    for k in ["serviceName", "ipv4", "ipv6", "port"] {
-        if let (Some(a), Some(b)) = (seen.get(k), next.get(k)) {
-            if a != b {
-                return false;
-            }
-        }
-    }
-    for (k, v) in next {
+    ["serviceName", "ipv4", "ipv6", "port"]
+        .iter()
+        .all(|k| match (seen.get(*k), next.get(*k)) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
+}
+
+/// Adds the fields of `next`'s endpoint that `seen` lacks.
+fn gather(seen: &mut Obj, next: Option<&Obj>) {
+    for (k, v) in next.into_iter().flatten() {
         seen.entry(k.clone()).or_insert_with(|| v.clone());
     }
-    true
 }
 
 /// Zipkin's merge of two pieces of one span: the first present value wins, except endpoints,
@@ -193,9 +195,9 @@ fn merge(spans: Vec<Obj>) -> Vec<Obj> {
         while let Some(next) = it.next_if(|n| {
             text(n, "id") == text(&span, "id")
                 && is_shared(n) == is_shared(&span)
-                && same_endpoint(&mut seen.clone(), endpoint(n))
+                && agrees(&seen, endpoint(n))
         }) {
-            same_endpoint(&mut seen, endpoint(&next));
+            gather(&mut seen, endpoint(&next));
             absorb(&mut span, next);
         }
         if let Some(last) = out.last().filter(|l| text(l, "id") == text(&span, "id")) {
@@ -235,10 +237,7 @@ fn fold_timeless(spans: Vec<Obj>) -> Vec<Obj> {
             .iter()
             .enumerate()
             .filter(|(_, s)| text(s, "id") == text(&frag, "id"))
-            .filter(|(_, s)| {
-                let mut seen = endpoint(s).cloned().unwrap_or_default();
-                endpoint(s).is_some() && same_endpoint(&mut seen, endpoint(&frag))
-            })
+            .filter(|(_, s)| endpoint(s).is_some_and(|e| agrees(e, endpoint(&frag))))
             .map(|(i, _)| i)
             .collect();
         match homes[..] {
