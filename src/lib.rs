@@ -20,7 +20,8 @@
 //!   `read = emitted + filtered + rejected` accounting; [`output`] renders and writes.
 //! * [`cmd`] wires one subcommand each; [`cli`] holds the shared argument groups.
 //! * [`reduce`] holds the work over many records (aggregate, trace); [`error`] the error type
-//!   and exit codes; [`cleanup`] the temporary files removed at exit and on signals.
+//!   and exit codes; [`cleanup`] the temporary files removed at exit and on signals;
+//!   [`stdio`] the diagnostics on stderr and whether stdout was open.
 
 pub mod cleanup;
 pub mod cli;
@@ -34,3 +35,4 @@ pub mod pipeline;
 pub mod record;
 pub mod reduce;
 pub mod stage;
+pub mod stdio;

@@ -31,7 +31,7 @@ extern "C" fn probe_stdout() {
 }
 
 fn main() {
-    obs::error::set_stdout_closed_at_start(
+    obs::stdio::set_stdout_closed_at_start(
         STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed),
     );
     // SIGINT/SIGTERM (and SIGHUP): remove the temporaries of outputs not yet committed, so an

@@ -222,7 +222,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
     let total = reader.known_total();
-    crate::error::set_quiet(args.output.quiet);
+    crate::stdio::set_quiet(args.output.quiet);
     let progress = crate::output::progress::Progress::new(total, args.output.quiet);
     let filter = Filter::new(FilterSpec {
         expr: args

@@ -146,7 +146,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
     let live = reader.may_be_live();
-    crate::error::set_quiet(args.output.quiet);
+    crate::stdio::set_quiet(args.output.quiet);
     let progress = Progress::new(reader.known_total(), args.output.quiet);
 
     let (render, mut sink) = build_output(&args, format, fields, &time)?;
@@ -257,7 +257,7 @@ fn build_output(
     time: &crate::record::time::TimeSpec,
 ) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
     if args.count {
-        crate::error::stdout_open()?;
+        crate::stdio::stdout_open()?;
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }
     let out = args.output.output.as_ref();

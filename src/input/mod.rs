@@ -137,7 +137,7 @@ pub struct InputReport {
 impl InputReport {
     /// Counts one input that could not be used, after saying why on stderr.
     pub fn fail(&self, e: &ObsError) {
-        crate::error::say(&format!("obs: {e}"));
+        crate::stdio::say(&format!("obs: {e}"));
         self.failures.fetch_add(1, Ordering::Relaxed);
     }
 

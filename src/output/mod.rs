@@ -139,7 +139,7 @@ impl Destination {
     pub fn open(path: Option<&PathBuf>) -> Result<Destination, ObsError> {
         Ok(match path {
             None => {
-                crate::error::stdout_open()?;
+                crate::stdio::stdout_open()?;
                 Destination::Stdout(std::io::BufWriter::with_capacity(
                     1 << 18,
                     std::io::stdout(),

@@ -43,7 +43,7 @@ impl Progress {
             bar.set_style(style);
         }
         *on_screen() = Some(bar.clone());
-        crate::error::say_through(Some(print_above));
+        crate::stdio::say_through(Some(print_above));
         Progress(Some(bar))
     }
 
@@ -58,7 +58,7 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
-            crate::error::say_through(None);
+            crate::stdio::say_through(None);
             *on_screen() = None;
         }
     }

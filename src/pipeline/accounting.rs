@@ -165,7 +165,7 @@ impl Ledger {
             writeln!(f, "{origin}:{line}: {}", r.reason).map_err(|e| ObsError::io(f.path(), e))?;
         }
         if self.on_error == OnError::Report && self.reported < REPORT_SITES {
-            crate::error::say(&format!("obs: {origin}:{line}: {}", r.reason));
+            crate::stdio::say(&format!("obs: {origin}:{line}: {}", r.reason));
         }
         self.reported += 1;
         Ok(())

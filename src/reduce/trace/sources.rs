@@ -129,7 +129,7 @@ impl SpanSources {
                     // JSON, but of no trace format (a test fixture, a config file in the
                     // directory): said and passed over; it holds no span to lose.
                     Document::NotTraces(why) => {
-                        crate::error::say(&format!(
+                        crate::stdio::say(&format!(
                             "obs: {name}: skipped: JSON, but no trace format obs reads ({why})"
                         ));
                         continue;
