@@ -122,6 +122,8 @@ impl Sink for CsvSink {
                 header_written: false,
             } => self.writer.write_record(names.iter())?,
             Columns::Fixed { .. } => {}
+            // No record, no column: an empty output, not an empty header row (`""`).
+            Columns::Learnt { names, .. } if names.is_empty() => {}
             Columns::Learnt { names, spill, .. } => {
                 self.writer.write_record(names.iter())?;
                 if let Some(spill) = spill {

@@ -44,6 +44,10 @@ fn csv_and_table_columns_cover_every_record_in_first_seen_order() {
         r.stdout
     );
     assert!(r.stdout.contains("4111"));
+    // No record: no header either (as before), not an empty one.
+    sc.file("empty.ndjson", "");
+    let r = sc.run(&["grep", "true", "empty.ndjson", "-f", "csv"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
 }
 
 #[test]
