@@ -22,10 +22,10 @@ python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q polars
 source "$root/scripts/duckdb-native.sh"
 duckdb=$(duckdb_native)
 
-(cd "$root" && cargo build -q --release --bin obs --example gen_logs)
-obs=$CARGO_TARGET_DIR/release/obs
+(cd "$root" && cargo build -q --profile release-lto --bin obs --example gen_logs)
+obs=$CARGO_TARGET_DIR/release-lto/obs
 data=$work/logs-$lines.ndjson
-[ -s "$data" ] || "$CARGO_TARGET_DIR/release/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
+[ -s "$data" ] || "$CARGO_TARGET_DIR/release-lto/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
 size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $(nproc) CPUs" >&2
 

@@ -27,12 +27,12 @@ fi
 source "$root/scripts/duckdb-native.sh"
 duckdb=$(duckdb_native)
 
-(cd "$root" && cargo build -q --release --bin obs --example gen_logs)
-obs=$CARGO_TARGET_DIR/release/obs
+(cd "$root" && cargo build -q --profile release-lto --bin obs --example gen_logs)
+obs=$CARGO_TARGET_DIR/release-lto/obs
 data=$work/logs-$lines.ndjson
 if [ ! -s "$data" ]; then
   echo "generating $lines lines into $data" >&2
-  "$CARGO_TARGET_DIR/release/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
+  "$CARGO_TARGET_DIR/release-lto/examples/gen_logs" --lines "$lines" --seed 11 --hours 24 >"$data"
 fi
 size=$(stat -L -c %s "$data")
 echo "data: $data, $size bytes, $lines lines, $(nproc) CPUs" >&2

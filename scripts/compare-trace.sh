@@ -26,9 +26,9 @@ source "$root/scripts/duckdb-native.sh"
 duckdb=$(duckdb_native)
 python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q polars
 
-(cd "$root" && cargo build -q --release --bin obs --example gen_spans)
-obs=$CARGO_TARGET_DIR/release/obs
-gen=$CARGO_TARGET_DIR/release/examples/gen_spans
+(cd "$root" && cargo build -q --profile release-lto --bin obs --example gen_spans)
+obs=$CARGO_TARGET_DIR/release-lto/obs
+gen=$CARGO_TARGET_DIR/release-lto/examples/gen_spans
 data=$work/spans-$traces.ndjson
 big=$work/spans-$show_traces.ndjson
 [ -s "$data" ] || "$gen" --traces "$traces" --seed 7 >"$data"
