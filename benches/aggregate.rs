@@ -61,7 +61,7 @@ fn aggregate(
         ReadOptions::default(),
     );
     let mut all = plan.columns();
-    run_ordered(
+    run_ordered::<_, _, _, obs::error::ObsError>(
         reader,
         threads,
         Window::Reducing,

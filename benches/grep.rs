@@ -44,11 +44,11 @@ fn grep(path: &Path, expr: &str, render: &dyn Render, sink: &mut dyn Sink, threa
         ReadOptions::default(),
     );
     let mut matched = 0;
-    run_ordered(
+    run_ordered::<_, _, _, obs::error::ObsError>(
         reader,
         threads,
         Window::Streaming,
-        |chunk| filter.run(chunk, render),
+        |chunk| obs::cmd::grep::filter_chunk(&filter, chunk, render),
         |_, out| {
             matched += out.counts.emitted;
             sink.write(&out.rendered, out.rendered.marks.len())?;
@@ -62,11 +62,15 @@ fn grep(path: &Path, expr: &str, render: &dyn Render, sink: &mut dyn Sink, threa
 /// A sink that drops what it is given (the cost of formatting is in the renderer).
 struct Discard;
 impl Sink for Discard {
-    fn write(&mut self, r: &obs::output::Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(
+        &mut self,
+        r: &obs::output::Rendered,
+        take: usize,
+    ) -> Result<(), obs::error::ObsError> {
         std::hint::black_box(r.marks.get(..take));
         Ok(())
     }
-    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(self: Box<Self>) -> Result<(), obs::error::ObsError> {
         Ok(())
     }
 }

@@ -6,14 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use anyhow::bail;
-
 use crate::output::color::ColorChoice;
-use crate::output::es_bulk::index::IndexTemplate;
-use crate::output::es_bulk::{Action, BulkOptions, IdSpec, ES_REQUEST_CAP};
+use crate::output::es_bulk::Action;
 use crate::output::Format;
 use crate::pipeline::accounting::OnError;
-use crate::record::FieldPath;
 
 const ABOUT: &str = "Fast, trustworthy toolkit for large NDJSON log dumps";
 
@@ -223,38 +219,6 @@ pub struct BulkArgs {
 pub const DEFAULT_INDEX: &str = "logs-%{+yyyy.MM.dd}";
 
 impl BulkArgs {
-    /// The bulk options, checked; `default_index` stands when `--index` is not given.
-    pub fn resolve(&self, default_index: &str) -> anyhow::Result<BulkOptions> {
-        if self.max_bytes >= ES_REQUEST_CAP {
-            bail!(
-                "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
-                self.max_bytes
-            );
-        }
-        if self.max_bytes == 0 || self.max_docs == 0 {
-            bail!("--max-bytes and --max-docs must be at least 1");
-        }
-        let paths = self
-            .id_field
-            .iter()
-            .map(|f| FieldPath::parse(f.trim()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let id = match (self.id_hash, paths.is_empty()) {
-            (true, _) => IdSpec::Hash(paths),
-            (false, false) => IdSpec::Fields(paths),
-            (false, true) => IdSpec::Auto,
-        };
-        Ok(BulkOptions {
-            index: IndexTemplate::parse(self.index.as_deref().unwrap_or(default_index))?,
-            action: self.action,
-            id,
-            max_bytes: self.max_bytes,
-            max_docs: self.max_docs,
-            out_dir: self.out_dir.clone(),
-            template: self.template.clone(),
-        })
-    }
-
     /// True when an es-bulk-only option was given.
     pub fn used(&self) -> bool {
         !self.id_field.is_empty()

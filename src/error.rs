@@ -2,19 +2,48 @@
 //!
 //! Library code returns [`ObsError`] (typed, with the context needed to act on it); the command layer
 //! wraps it in `anyhow` with what the user was doing. `main` turns any error into `obs: <message>`
-//! on stderr and [`EXIT_ERROR`], except a closed output pipe, which ends quietly with status 0.
+//! on stderr and [`ExitStatus::Error`], except a closed output pipe, which ends quietly with status 0.
 
 use std::io;
 use std::path::PathBuf;
 
-/// Success; for `grep`, at least one line matched.
-pub const EXIT_OK: i32 = 0;
-/// The command ran but nothing matched.
-pub const EXIT_NO_MATCH: i32 = 1;
-/// Bad usage, bad input under `--on-error fail`, or an I/O failure.
-pub const EXIT_ERROR: i32 = 2;
-/// A CI gate (`aggregate --fail-if`) found a violation.
-pub const EXIT_GATE: i32 = 3;
+/// How a run ended, as the process exit status says it (fd and ripgrep keep the same four
+/// meanings): each command returns one, and `main` turns errors into [`ExitStatus::Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Success; for `grep`, at least one line matched.
+    Ok,
+    /// The command ran but nothing matched.
+    NoMatch,
+    /// Bad usage, bad input under `--on-error fail`, or an I/O failure.
+    Error,
+    /// A CI gate (`aggregate --fail-if`, `trace check`) found a violation.
+    Gate,
+}
+
+impl ExitStatus {
+    /// The process exit code: 0, 1, 2 or 3.
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Ok => 0,
+            ExitStatus::NoMatch => 1,
+            ExitStatus::Error => 2,
+            ExitStatus::Gate => 3,
+        }
+    }
+
+    /// [`ExitStatus::Ok`] when something matched, [`ExitStatus::NoMatch`] otherwise.
+    pub fn matched(any: bool) -> ExitStatus {
+        if any {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::NoMatch
+        }
+    }
+}
+
+/// What library functions return.
+pub type ObsResult<T> = Result<T, ObsError>;
 
 /// Errors raised by the library, each carrying the context a user needs to fix the cause.
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +101,42 @@ pub enum ObsError {
     /// An option value is not usable (a bad time, size, template, ...).
     #[error("{0}")]
     Usage(String),
+    /// Writing output failed; the message is the system's, as for any write.
+    #[error(transparent)]
+    Write(#[from] io::Error),
+    /// The CSV writer failed (its I/O error inside).
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// The JSON writer failed (its I/O error inside).
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// Polars failed building or writing a frame.
+    #[error(transparent)]
+    Frame(#[from] polars::error::PolarsError),
+    /// What obs was doing when `cause` happened ("reading spans of x.json"): printed before it,
+    /// as `what: cause`.
+    #[error("{what}")]
+    Context {
+        /// What was being done.
+        what: String,
+        /// What went wrong.
+        #[source]
+        cause: Box<ObsError>,
+    },
+    /// A broken invariant of obs itself, never the input's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl ObsError {
+    /// This error with what was being done when it happened, said before it.
+    pub fn context(self, what: impl Into<String>) -> Self {
+        ObsError::Context {
+            what: what.into(),
+            cause: Box::new(self),
+        }
+    }
+
     /// Convenience constructor for [`ObsError::Io`].
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         ObsError::Io {
@@ -84,22 +146,34 @@ impl ObsError {
     }
 }
 
-/// True when `err` (anywhere in its chain) is a closed pipe on output, which is not a failure:
-/// `obs grep … | head` must end quietly.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    const PIPE: io::ErrorKind = io::ErrorKind::BrokenPipe;
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == PIPE)
-            || matches!(cause.downcast_ref::<ObsError>(),
-                Some(ObsError::Io { cause, .. }) if cause.kind() == PIPE)
-            // The CSV and JSON writers wrap the error of the writer under them.
-            || matches!(cause.downcast_ref::<csv::Error>().map(csv::Error::kind),
-                Some(csv::ErrorKind::Io(e)) if e.kind() == PIPE)
-            || cause
-                .downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                == Some(PIPE)
-    })
+impl ObsError {
+    /// True when this error, or the one it gives context to, is a closed pipe on output.
+    pub fn is_broken_pipe(&self) -> bool {
+        const PIPE: io::ErrorKind = io::ErrorKind::BrokenPipe;
+        match self {
+            ObsError::Io { cause, .. } | ObsError::Write(cause) => cause.kind() == PIPE,
+            ObsError::Csv(e) => matches!(e.kind(), csv::ErrorKind::Io(e) if e.kind() == PIPE),
+            ObsError::Json(e) => e.io_error_kind() == Some(PIPE),
+            ObsError::Context { cause, .. } => cause.is_broken_pipe(),
+            _ => false,
+        }
+    }
+}
+
+/// What was being done, said before an error of the library: `ObsError`'s counterpart of
+/// `anyhow::Context`, so that library code keeps typed errors and the same messages.
+pub trait Context<T> {
+    /// The error, if any, as `what: cause`.
+    fn context(self, what: &str) -> ObsResult<T>;
+    /// As [`Context::context`], with the text made only on error.
+    fn with_context<S: Into<String>>(self, what: impl FnOnce() -> S) -> ObsResult<T>;
+}
+
+impl<T, E: Into<ObsError>> Context<T> for Result<T, E> {
+    fn context(self, what: &str) -> ObsResult<T> {
+        self.map_err(|e| e.into().context(what))
+    }
+    fn with_context<S: Into<String>>(self, what: impl FnOnce() -> S) -> ObsResult<T> {
+        self.map_err(|e| e.into().context(what()))
+    }
 }

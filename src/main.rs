@@ -2,7 +2,8 @@
 
 use clap::Parser;
 
-use obs::error::{is_broken_pipe, EXIT_ERROR, EXIT_OK};
+use obs::cmd::is_broken_pipe;
+use obs::error::ExitStatus;
 
 /// mimalloc instead of the system allocator: building a tree per trace allocates a few small
 /// vectors for each of millions of traces, and glibc's malloc/free (with its consolidation of
@@ -46,12 +47,12 @@ fn main() {
     let code = match obs::cmd::run(cli) {
         Ok(code) => code,
         // `obs grep … | head`: the reader left, which is not our failure.
-        Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Ok,
         Err(e) => {
             eprintln!("obs: {e:#}");
-            EXIT_ERROR
+            ExitStatus::Error
         }
     };
     obs::cleanup::remove_all();
-    std::process::exit(code);
+    std::process::exit(code.code());
 }

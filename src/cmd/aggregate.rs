@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::setup;
 use crate::cli::{BulkArgs, ErrorArgs, InputArgs, TimeArgs};
-use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
+use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::Format;
 use crate::pipeline::accounting::{Counts, Ledger};
@@ -175,7 +175,7 @@ pub struct AggregateArgs {
 }
 
 /// Runs `obs aggregate`.
-pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
+pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
     let keys = parse_keys(&args.by)?;
     let metrics = parse_metrics(&args.agg)?;
     let every = args.every.as_deref().map(Every::parse).transpose()?;
@@ -330,8 +330,8 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
         let bulk = (format == Format::EsBulk)
             // Groups without a time bucket have no date for `%{+yyyy.MM.dd}`.
             .then(|| match plan.every {
-                Some(_) => args.bulk.resolve(crate::cli::DEFAULT_INDEX),
-                None => args.bulk.resolve("obs-aggregate"),
+                Some(_) => setup::bulk_options(&args.bulk, crate::cli::DEFAULT_INDEX),
+                None => setup::bulk_options(&args.bulk, "obs-aggregate"),
             })
             .transpose()?;
         emit::write(&table, format, out, bulk)
@@ -341,10 +341,10 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<i32> {
 
     let failed = emit::gate(&table, &gates);
     Ok(if failed {
-        EXIT_GATE
+        ExitStatus::Gate
     } else if aggregated == 0 {
-        EXIT_NO_MATCH
+        ExitStatus::NoMatch
     } else {
-        EXIT_OK
+        ExitStatus::Ok
     })
 }

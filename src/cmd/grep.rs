@@ -5,15 +5,16 @@ use clap::Args;
 
 use super::setup;
 use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
-use crate::error::{EXIT_NO_MATCH, EXIT_OK};
+use crate::error::ExitStatus;
 use crate::expr::Expr;
+use crate::input::Chunk;
 use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
 use crate::output::es_bulk::BulkRender;
 use crate::output::progress::Progress;
 use crate::output::{
-    self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Sink,
+    self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Rendered, Sink,
 };
-use crate::pipeline::accounting::{Counts, Ledger};
+use crate::pipeline::accounting::{Counts, Ledger, Rejected};
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::FieldPath;
 use crate::stage::filter::{Filter, FilterSpec};
@@ -108,7 +109,7 @@ pub struct GrepArgs {
 }
 
 /// Runs `obs grep`.
-pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
+pub fn run(args: GrepArgs) -> anyhow::Result<ExitStatus> {
     let (expr_src, paths) = if args.regexp.is_empty() && args.where_expr.is_none() {
         match args.args.split_first() {
             Some((e, rest)) => (Some(e.clone()), rest.to_vec()),
@@ -174,7 +175,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         reader,
         threads,
         Window::Streaming,
-        |chunk| filter.run(chunk, render.as_ref()),
+        |chunk| filter_chunk(&filter, chunk, render.as_ref()),
         |meta, out| {
             progress.inc(meta.len as u64);
             let mut counts = out.counts;
@@ -228,15 +229,11 @@ pub fn run(args: GrepArgs) -> anyhow::Result<i32> {
         Ok(()) => ledger.finish()?,
         Err(e) => {
             ledger.abandon();
-            return Err(e.context("writing output"));
+            return Err(anyhow::Error::new(e).context("writing output"));
         }
     };
     report(&counts);
-    Ok(if counts.emitted > 0 {
-        EXIT_OK
-    } else {
-        EXIT_NO_MATCH
-    })
+    Ok(ExitStatus::matched(counts.emitted > 0))
 }
 
 /// Under `--on-error fail`, the chunk line of the first reject (the run stops there).
@@ -299,7 +296,7 @@ fn build_output(
         }
         Format::Parquet => bail!("--format parquet is for aggregate results (obs aggregate)"),
         Format::EsBulk => {
-            let opts = args.bulk.resolve(crate::cli::DEFAULT_INDEX)?;
+            let opts = setup::bulk_options(&args.bulk, crate::cli::DEFAULT_INDEX)?;
             let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
             let sink: Box<dyn Sink> = match &opts.out_dir {
                 Some(dir) => Box::new(BulkDirSink::new(
@@ -347,5 +344,34 @@ fn print_stats(c: &Counts, names: &[String], prefilter: Option<Vec<Vec<String>>>
             "obs: decoded {} lines (every line was validated)",
             c.decoded
         ),
+    }
+}
+
+/// One chunk filtered and its kept records rendered: the work of `grep` per chunk, on the
+/// pipeline's workers. The filter says which lines are kept; rendering is output's business.
+/// (Public for the grep bench, which measures this per-chunk work without the command around it.)
+pub struct FilterOut {
+    /// Lines in the chunk.
+    pub lines: u64,
+    /// What happened to them.
+    pub counts: Counts,
+    /// Lines that could not be used.
+    pub rejects: Vec<Rejected>,
+    /// The kept records, rendered.
+    pub rendered: Rendered,
+}
+
+/// Filters `chunk` with `filter` and renders what it keeps with `render`.
+pub fn filter_chunk(filter: &Filter, chunk: Chunk, render: &dyn Render) -> FilterOut {
+    let mut rendered = Rendered::default();
+    let scanned = filter.scan(&chunk, &mut |rec| render.render(rec, &mut rendered));
+    if render.keeps_chunk() && !rendered.marks.is_empty() {
+        rendered.source = Some(chunk);
+    }
+    FilterOut {
+        lines: scanned.lines,
+        counts: scanned.counts,
+        rejects: scanned.rejects,
+        rendered,
     }
 }

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use crate::cli::{InputArgs, OutputArgs, TimeArgs};
+use crate::cli::{BulkArgs, InputArgs, OutputArgs, TimeArgs};
 use crate::input::{
     resolve_inputs, ChunkReader, Globs, InputReport, ReadOptions, Source, DEFAULT_CHUNK_SIZE,
 };
+use crate::output::es_bulk::index::IndexTemplate;
+use crate::output::es_bulk::{BulkOptions, IdSpec, ES_REQUEST_CAP};
 use crate::output::Format;
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
@@ -228,9 +230,41 @@ fn identity(path: &PathBuf) -> Option<PathBuf> {
 /// `Ok` for an output that ended because its reader closed the pipe (`obs … | head -1`):
 /// output ends quietly there, and the command goes on to its exit status (a CI gate's result
 /// must not depend on whether anyone read the table).
-pub fn unless_pipe_closed(written: anyhow::Result<()>) -> anyhow::Result<()> {
-    match written {
-        Err(e) if crate::error::is_broken_pipe(&e) => Ok(()),
+pub fn unless_pipe_closed<E: Into<anyhow::Error>>(written: Result<(), E>) -> anyhow::Result<()> {
+    match written.map_err(Into::into) {
+        Err(e) if super::is_broken_pipe(&e) => Ok(()),
         other => other,
     }
+}
+
+/// The `_bulk` options of a command, checked; `default_index` stands when `--index` is not given.
+pub fn bulk_options(bulk: &BulkArgs, default_index: &str) -> anyhow::Result<BulkOptions> {
+    if bulk.max_bytes >= ES_REQUEST_CAP {
+        bail!(
+            "--max-bytes {} is not below Elasticsearch's default request cap of 100mb ({ES_REQUEST_CAP} bytes)",
+            bulk.max_bytes
+        );
+    }
+    if bulk.max_bytes == 0 || bulk.max_docs == 0 {
+        bail!("--max-bytes and --max-docs must be at least 1");
+    }
+    let paths = bulk
+        .id_field
+        .iter()
+        .map(|f| FieldPath::parse(f.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let id = match (bulk.id_hash, paths.is_empty()) {
+        (true, _) => IdSpec::Hash(paths),
+        (false, false) => IdSpec::Fields(paths),
+        (false, true) => IdSpec::Auto,
+    };
+    Ok(BulkOptions {
+        index: IndexTemplate::parse(bulk.index.as_deref().unwrap_or(default_index))?,
+        action: bulk.action,
+        id,
+        max_bytes: bulk.max_bytes,
+        max_docs: bulk.max_docs,
+        out_dir: bulk.out_dir.clone(),
+        template: bulk.template.clone(),
+    })
 }

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::setup;
 use crate::cli::{ErrorArgs, InputArgs};
-use crate::error::{EXIT_GATE, EXIT_NO_MATCH, EXIT_OK};
+use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::color::ColorChoice;
 use crate::output::rows::{write_rows, RowFormat};
@@ -322,7 +322,7 @@ pub struct CheckArgs {
 }
 
 /// Runs `obs trace`.
-pub fn run(args: TraceArgs) -> anyhow::Result<i32> {
+pub fn run(args: TraceArgs) -> anyhow::Result<ExitStatus> {
     match args.command {
         TraceCommand::List(a) => list(a),
         TraceCommand::Show(a) => show(a),
@@ -410,6 +410,7 @@ fn read(a: &SpanArgs, only: Vec<Vec<u8>>, locations: bool) -> anyhow::Result<(Re
     // Traces are summaries over every input: one that could not be read fails the run
     // (exit 2, nothing written) once the others were read and their bad lines reported.
     let result = collect(&sources, ids, &pass, &mut ledger)
+        .map_err(anyhow::Error::from)
         .and_then(|r| setup::inputs_read(&inputs).map(|()| r));
     let (spans, _) = match result {
         Ok(r) => r,
@@ -571,7 +572,7 @@ fn sort_rows(rows: &mut [Map<String, Value>], column: &str, desc: bool) -> anyho
         let (x, y) = (key(a), key(b));
         let ord = match (x.as_f64(), y.as_f64()) {
             (Some(p), Some(q)) => p.total_cmp(&q),
-            _ => crate::record::value_text(&x).cmp(&crate::record::value_text(&y)),
+            _ => crate::decode::value::value_text(&x).cmp(&crate::decode::value::value_text(&y)),
         };
         if desc {
             ord.reverse()
@@ -594,7 +595,7 @@ const LIST_COLUMNS: [&str; 9] = [
     "findings",
 ];
 
-fn list(a: ListArgs) -> anyhow::Result<i32> {
+fn list(a: ListArgs) -> anyhow::Result<ExitStatus> {
     let (col, desc) = a
         .sort
         .as_deref()
@@ -659,11 +660,7 @@ fn list(a: ListArgs) -> anyhow::Result<i32> {
         }
     }
     write_rows(&LIST_COLUMNS, &rows, a.out.format, a.out.output.as_ref())?;
-    let code = if rows.is_empty() {
-        EXIT_NO_MATCH
-    } else {
-        EXIT_OK
-    };
+    let code = ExitStatus::matched(!rows.is_empty());
     super::keep_until_exit((rows, selected, l));
     Ok(code)
 }
@@ -693,7 +690,7 @@ fn id_needles(id: &str) -> Vec<Vec<u8>> {
     v
 }
 
-fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
+fn show(mut a: ShowArgs) -> anyhow::Result<ExitStatus> {
     let Some(id) = a.spans.paths.pop() else {
         bail!(
             "obs trace show needs span files and a trace id: obs trace show spans.ndjson TRACE_ID"
@@ -704,7 +701,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("'{id}' is not a trace id"))?;
     let Some(idx) = l.traces.trees.iter().position(|t| t.trace == wanted) else {
         eprintln!("obs: trace {id} not found ({} lines read)", l.counts.read);
-        return Ok(EXIT_NO_MATCH);
+        return Ok(ExitStatus::NoMatch);
     };
     let spans = l.read_trees(&[idx])?.remove(0);
     let tree = l.traces.trees[idx].clone();
@@ -761,7 +758,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
             dest.write_all(b"\n")?;
         }
         dest.commit()?;
-        return Ok(EXIT_OK);
+        return Ok(ExitStatus::Ok);
     }
     let mut bars = Vec::new();
     for &k in &order {
@@ -781,7 +778,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
                 .iter()
                 .chain(half.iter().flat_map(|h| &h.attributes))
             {
-                details.push(format!("{key}={}", crate::record::value_text(v)));
+                details.push(format!("{key}={}", crate::decode::value::value_text(v)));
             }
             if !s.status_message.is_empty() {
                 details.push(format!("status: {}", s.status_message));
@@ -792,7 +789,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
                 let attrs: Vec<String> = e
                     .attributes
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", crate::record::value_text(v)))
+                    .map(|(k, v)| format!("{k}={}", crate::decode::value::value_text(v)))
                     .collect();
                 details.push(format!(
                     "@{} {} {}",
@@ -853,7 +850,7 @@ fn show(mut a: ShowArgs) -> anyhow::Result<i32> {
     let mut dest = Destination::open(None)?;
     dest.write_all(text.as_bytes())?;
     dest.commit()?;
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn describe(f: &Finding, ids: &IdNames) -> String {
@@ -922,7 +919,7 @@ const STATS_COLUMNS: [&str; 15] = [
     "self_pct",
 ];
 
-fn stats(a: StatsArgs) -> anyhow::Result<i32> {
+fn stats(a: StatsArgs) -> anyhow::Result<ExitStatus> {
     let by: Vec<StatKey> =
         a.by.iter()
             .map(|b| match b.trim() {
@@ -1006,14 +1003,14 @@ fn stats(a: StatsArgs) -> anyhow::Result<i32> {
         })
         .collect();
     write_rows(&header, &rows, a.out.format, a.out.output.as_ref())?;
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn deps(a: DepsArgs) -> anyhow::Result<i32> {
+fn deps(a: DepsArgs) -> anyhow::Result<ExitStatus> {
     let l = load(&a.spans, Vec::new())?;
     let edges = analysis::deps(&l.traces, a.same_service);
     let svc = |c: u32| l.traces.spans.services.text(c).to_string();
@@ -1058,10 +1055,10 @@ fn deps(a: DepsArgs) -> anyhow::Result<i32> {
         }
     }
     super::keep_until_exit(l);
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Ok)
 }
 
-fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
+fn export_traces(a: ExportArgs) -> anyhow::Result<ExitStatus> {
     let mut l = load(&a.spans, Vec::new())?;
     let mut selected = select(&mut l, &a.select)?;
     if !a.traces.is_empty() {
@@ -1124,16 +1121,12 @@ fn export_traces(a: ExportArgs) -> anyhow::Result<i32> {
         dest.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n")?;
     }
     dest.commit()?;
-    let code = if selected.is_empty() {
-        EXIT_NO_MATCH
-    } else {
-        EXIT_OK
-    };
+    let code = ExitStatus::matched(!selected.is_empty());
     super::keep_until_exit((selected, l));
     Ok(code)
 }
 
-fn check(a: CheckArgs) -> anyhow::Result<i32> {
+fn check(a: CheckArgs) -> anyhow::Result<ExitStatus> {
     const KINDS: [&str; 7] = Finding::KINDS;
     for k in &a.ignore {
         if !KINDS.contains(&k.as_str()) {
@@ -1183,7 +1176,11 @@ fn check(a: CheckArgs) -> anyhow::Result<i32> {
             format!(": {}", summary.join(", "))
         }
     );
-    let code = if rows.is_empty() { EXIT_OK } else { EXIT_GATE };
+    let code = if rows.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Gate
+    };
     super::keep_until_exit((rows, l));
     Ok(code)
 }

@@ -78,7 +78,7 @@ impl<'a> Cell<'a> {
     }
 
     /// The text form used for ids and names: strings as they are, everything else as JSON
-    /// writes it (the same as [`crate::record::value_text`]).
+    /// writes it (the same as [`crate::decode::value::value_text`]).
     // Inlined, with the writing of other values out of line: span lines read two names through
     // it, and as a call each paid for the registers of the JSON writer.
     #[inline]
@@ -96,13 +96,13 @@ impl<'a> Cell<'a> {
     }
 
     /// A number from a JSON number or from a string holding one (as
-    /// [`crate::record::value_number`]).
+    /// [`crate::decode::value::value_number`]).
     pub fn number(&self) -> Option<f64> {
         match self {
             Cell::Int(i) => Some(*i as f64),
             Cell::UInt(u) => Some(*u as f64),
             Cell::Float(f) => Some(*f),
-            Cell::Str(s) => crate::record::parse_number(s),
+            Cell::Str(s) => crate::decode::value::parse_number(s),
             _ => None,
         }
     }
@@ -192,8 +192,8 @@ mod tests {
             json!(null),
         ] {
             let c = Cell::of(&v);
-            assert_eq!(c.text(), crate::record::value_text(&v));
-            assert_eq!(c.number(), crate::record::value_number(&v));
+            assert_eq!(c.text(), crate::decode::value::value_text(&v));
+            assert_eq!(c.number(), crate::decode::value::value_number(&v));
             assert_eq!(c.to_value(), v);
         }
         assert_eq!(Cell::Str("2999.00".into()).number(), Some(2999.0));

@@ -6,3 +6,4 @@ pub mod hex;
 pub mod json;
 mod plain;
 mod shape;
+pub mod value;

@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use super::{level_rank, Expr, InSet, Literal, Op, Test};
+use crate::decode::value::{value_number, value_text};
 use crate::record::time::parse_time_value;
-use crate::record::{value_number, value_text, FieldPath, Record};
+use crate::record::{FieldPath, Record};
 
 /// Anything an expression can be evaluated against.
 pub trait Eval {

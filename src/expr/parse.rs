@@ -3,9 +3,10 @@
 use chrono_tz::Tz;
 
 use super::{level_rank, Expr, InSet, Literal, Op, Test};
+use crate::decode::value::parse_number;
 use crate::error::ObsError;
 use crate::record::time::parse_time_str;
-use crate::record::{parse_number, FieldPath};
+use crate::record::FieldPath;
 
 /// How deeply groups (`(`, `not`, `any(`) may nest. The parser and the evaluator recurse once
 /// per level, so without a bound a hostile expression (`((((…` × 10^5) overflows the stack;

@@ -14,7 +14,7 @@ use aho_corasick::AhoCorasick;
 use memchr::{memchr, memrchr};
 
 use super::{Expr, Literal, Op, Test};
-use crate::record::parse_number;
+use crate::decode::value::parse_number;
 
 /// Escape sequences that let a matching value hide from a plain byte search.
 const UNICODE_ESCAPE: &[u8] = b"\\u";

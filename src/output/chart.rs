@@ -115,7 +115,7 @@ pub fn sparklines_in(
 
 fn num(x: f64) -> String {
     match serde_json::Number::from_f64(x) {
-        Some(n) if x.fract() != 0.0 => crate::reduce::aggregate::result::format_number(&n),
+        Some(n) if x.fract() != 0.0 => super::cell::human_number(&n),
         _ => format!("{x:.0}"),
     }
 }

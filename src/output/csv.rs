@@ -4,6 +4,7 @@
 //! columns are learnt, and written out under the full header at the end. Memory stays bounded
 //! whatever the output's size; nothing of a late-appearing field is dropped.
 
+use crate::error::{ObsError, ObsResult};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Seek};
@@ -51,16 +52,16 @@ impl CsvSink {
     }
 }
 
-fn spill_file() -> anyhow::Result<csv::Writer<BufWriter<File>>> {
+fn spill_file() -> ObsResult<csv::Writer<BufWriter<File>>> {
     let file = tempfile::tempfile()
-        .map_err(|e| anyhow::anyhow!("creating a temporary file for CSV columns: {e}"))?;
+        .map_err(|e| ObsError::Usage(format!("creating a temporary file for CSV columns: {e}")))?;
     Ok(csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(BufWriter::with_capacity(1 << 18, file)))
 }
 
 impl Sink for CsvSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         for row in r.marks[..take].iter().filter_map(|m| m.row.as_ref()) {
             match &mut self.columns {
                 Columns::Fixed {
@@ -104,12 +105,12 @@ impl Sink for CsvSink {
         Ok(())
     }
 
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self) -> ObsResult<()> {
         // Learnt columns write nothing before the end; fixed ones stream.
         Ok(self.writer.flush()?)
     }
 
-    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(mut self: Box<Self>) -> ObsResult<()> {
         match std::mem::replace(
             &mut self.columns,
             Columns::Fixed {

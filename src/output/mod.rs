@@ -6,6 +6,7 @@
 //! to stdout, an atomically written file, a table, or a directory of `_bulk` files.
 
 pub mod atomic;
+pub mod cell;
 pub mod chart;
 pub mod color;
 pub mod csv;
@@ -22,7 +23,7 @@ pub mod waterfall;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::error::ObsError;
+use crate::error::{ObsError, ObsResult};
 use crate::input::Chunk;
 use crate::record::Record;
 use atomic::AtomicFile;
@@ -115,12 +116,12 @@ pub trait Render: Sync {
 /// Writes rendered chunks in input order, in the consumer thread.
 pub trait Sink: Send {
     /// Writes the first `take` records of `r`.
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()>;
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()>;
     /// Flushes and commits the output.
-    fn finish(self: Box<Self>) -> anyhow::Result<()>;
+    fn finish(self: Box<Self>) -> ObsResult<()>;
     /// Pushes what was written so far to its destination (for live input, so a match shows
     /// soon after its line arrived); sinks that write only at the end do nothing.
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self) -> ObsResult<()> {
         Ok(())
     }
 }
@@ -153,7 +154,7 @@ impl Destination {
     }
 
     /// Flushes, and for a file, renames it into place.
-    pub fn commit(self) -> anyhow::Result<()> {
+    pub fn commit(self) -> ObsResult<()> {
         match self {
             Destination::Stdout(mut w) => w.flush()?,
             Destination::File(w) => {
@@ -199,14 +200,14 @@ impl ByteSink {
 }
 
 impl Sink for ByteSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         self.dest.write_all(r.bytes_of_first(take))?;
         Ok(())
     }
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self) -> ObsResult<()> {
         Ok(self.dest.flush()?)
     }
-    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(self: Box<Self>) -> ObsResult<()> {
         self.dest.commit()
     }
 }
@@ -215,10 +216,10 @@ impl Sink for ByteSink {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn write(&mut self, _: &Rendered, _: usize) -> anyhow::Result<()> {
+    fn write(&mut self, _: &Rendered, _: usize) -> ObsResult<()> {
         Ok(())
     }
-    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(self: Box<Self>) -> ObsResult<()> {
         Ok(())
     }
 }
@@ -247,12 +248,12 @@ impl RawLineSink {
 }
 
 impl Sink for RawLineSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         if take == 0 {
             return Ok(());
         }
         let Some(chunk) = &r.source else {
-            anyhow::bail!("internal error: raw lines without their chunk");
+            return Err(ObsError::Internal("raw lines without their chunk".into()));
         };
         let bytes = chunk.bytes();
         let mut marks = r.marks[..take].iter().peekable();
@@ -272,10 +273,10 @@ impl Sink for RawLineSink {
         }
         Ok(())
     }
-    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(self: Box<Self>) -> ObsResult<()> {
         self.dest.commit()
     }
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self) -> ObsResult<()> {
         Ok(self.dest.flush()?)
     }
 }

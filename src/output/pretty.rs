@@ -142,7 +142,7 @@ impl Render for Pretty {
             }
         }
         if let Some((k, v)) = first_of(obj, &LEVEL_KEYS) {
-            let text = visible(&crate::record::value_text(v)).to_uppercase();
+            let text = visible(&crate::decode::value::value_text(v)).to_uppercase();
             self.paint(&mut s, level_style(&text), &format!("{text:<5}"));
             s.push(' ');
             shown.push(k);
@@ -151,13 +151,13 @@ impl Render for Pretty {
             self.paint(
                 &mut s,
                 style::SERVICE,
-                &visible(&crate::record::value_text(v)),
+                &visible(&crate::decode::value::value_text(v)),
             );
             s.push(' ');
             shown.push(k);
         }
         if let Some((k, v)) = first_of(obj, &MESSAGE_KEYS) {
-            s.push_str(&visible(&crate::record::value_text(v)));
+            s.push_str(&visible(&crate::decode::value::value_text(v)));
             shown.push(k);
         }
         let mut pairs = Vec::new();

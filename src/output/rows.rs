@@ -1,12 +1,13 @@
 //! Writing a small result table (trace lists, statistics, findings) as a terminal table,
 //! NDJSON or CSV: every row is built before the first is written, so column widths are known.
 
+use crate::error::ObsResult;
 use std::io::Write as _;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::table::cell;
+use super::cell::text as cell;
 use super::Destination;
 
 /// `--format` of the table-shaped trace views.
@@ -57,7 +58,7 @@ pub fn write_rows(
     rows: &[Map<String, Value>],
     format: RowFormat,
     out: Option<&PathBuf>,
-) -> anyhow::Result<()> {
+) -> ObsResult<()> {
     let mut dest = Destination::open(out)?;
     match format.resolve(out) {
         RowFormat::Table | RowFormat::Auto => {

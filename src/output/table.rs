@@ -1,8 +1,9 @@
 //! Rows for the table and CSV sinks, and the table sink itself (comfy-table).
 
+use crate::error::{ObsError, ObsResult};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
-use serde_json::Value;
 
+use super::cell::text as cell;
 use super::{Destination, Render, Rendered, Row, Sink};
 use crate::record::{FieldPath, Record};
 
@@ -15,15 +16,6 @@ impl Rows {
     /// Rows of `fields` (all top-level keys when empty).
     pub fn new(fields: Vec<FieldPath>) -> Self {
         Rows { fields }
-    }
-}
-
-/// A cell: strings as they are, everything else as compact JSON, missing as empty.
-pub fn cell(v: Option<&Value>) -> String {
-    match v {
-        None => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
     }
 }
 
@@ -85,13 +77,13 @@ impl TableSink {
 }
 
 impl Sink for TableSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         self.rows
             .extend(r.marks[..take].iter().filter_map(|m| m.row.clone()));
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(mut self: Box<Self>) -> ObsResult<()> {
         use std::io::Write;
         let cols = columns_of(&self.rows);
         let cells: Vec<Vec<String>> = self
@@ -112,7 +104,7 @@ impl Sink for TableSink {
         let mut dest = self
             .dest
             .take()
-            .ok_or_else(|| anyhow::anyhow!("table already written"))?;
+            .ok_or_else(|| ObsError::Internal("table already written".into()))?;
         if !self.rows.is_empty() {
             writeln!(dest, "{table}")?;
         }

@@ -99,24 +99,27 @@ impl Window {
 
 /// Reads all chunks of `reader`, runs `work` on each in parallel on `threads` threads, and calls
 /// `consume` with the results in input order. A read error is delivered in order too: after the
-/// results of every chunk read before it.
-pub fn run_ordered<T, W, C>(
+/// results of every chunk read before it. The consumer's error type is the caller's own: the
+/// pipeline adds only its read errors and its own failures to it.
+pub fn run_ordered<T, W, C, E>(
     reader: ChunkReader,
     threads: usize,
     window: Window,
     work: W,
     mut consume: C,
-) -> anyhow::Result<()>
+) -> Result<(), E>
 where
     T: Send,
     W: Fn(Chunk) -> T + Sync,
-    C: FnMut(ChunkMeta, T) -> anyhow::Result<Flow> + Send,
+    C: FnMut(ChunkMeta, T) -> Result<Flow, E> + Send,
+    E: From<ObsError> + Send,
 {
     let threads = threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("obs-worker-{i}"))
-        .build()?;
+        .build()
+        .map_err(|e| ObsError::Internal(format!("starting worker threads: {e}")))?;
     let window = Arc::new(Gate {
         state: Mutex::new((0, false)),
         cond: Condvar::new(),
@@ -128,7 +131,7 @@ where
 
     let result = std::thread::scope(|scope| {
         let win = Arc::clone(&window);
-        let consumer = scope.spawn(move || -> anyhow::Result<()> {
+        let consumer = scope.spawn(move || -> Result<(), E> {
             let mut pending: BTreeMap<u64, Item<T>> = BTreeMap::new();
             let mut next = 0u64;
             let result = (|| {
@@ -142,7 +145,7 @@ where
                                     return Ok(());
                                 }
                             }
-                            Item::ReadError(e) => return Err(e.into()),
+                            Item::ReadError(e) => return Err(E::from(e)),
                         }
                         win.advance(next);
                     }
@@ -189,9 +192,11 @@ where
             }
         });
         drop(tx);
-        consumer
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: consumer thread panicked")))
+        consumer.join().unwrap_or_else(|_| {
+            Err(E::from(ObsError::Internal(
+                "consumer thread panicked".into(),
+            )))
+        })
     });
     unmap_later(held);
     result

@@ -10,8 +10,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use super::{parse_number, FieldPath, Record};
+use super::{FieldPath, Record};
 use crate::decode::cell::Cell;
+use crate::decode::value::parse_number;
 use crate::error::ObsError;
 
 /// Field names tried, in order, when `--time-field` is not given.

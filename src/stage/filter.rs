@@ -10,11 +10,11 @@ use regex::bytes::RegexSet;
 
 use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
+use crate::error::ObsError;
 use crate::expr::prefilter::Prefilter;
 use crate::expr::Expr;
 use crate::input::prefetch::Prefetch;
 use crate::input::Chunk;
-use crate::output::{Render, Rendered};
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
 use crate::record::time::{TimeOf, TimeSpec};
 use crate::record::Record;
@@ -34,18 +34,6 @@ pub struct Filter {
     proj: Projection,
     keep_raw_rejects: bool,
     validate: bool,
-}
-
-/// A chunk's result: counts, rejected lines, and rendered output.
-pub struct FilterOut {
-    /// Lines in the chunk.
-    pub lines: u64,
-    /// What happened to them.
-    pub counts: Counts,
-    /// Lines that could not be used.
-    pub rejects: Vec<Rejected>,
-    /// Rendered kept records.
-    pub rendered: Rendered,
 }
 
 /// The accounting of a [`Filter::scan`] over one chunk.
@@ -85,11 +73,14 @@ pub struct FilterSpec {
 
 impl Filter {
     /// Resolves the spec.
-    pub fn new(spec: FilterSpec) -> anyhow::Result<Filter> {
+    pub fn new(spec: FilterSpec) -> Result<Filter, ObsError> {
         let raw = if spec.raw.is_empty() {
             None
         } else {
-            Some(RegexSet::new(&spec.raw).map_err(|e| anyhow::anyhow!("bad -e regex: {e}"))?)
+            Some(
+                RegexSet::new(&spec.raw)
+                    .map_err(|e| ObsError::Usage(format!("bad -e regex: {e}")))?,
+            )
         };
         let mut proj = Projection::default();
         if let Some(e) = &spec.expr {
@@ -133,21 +124,6 @@ impl Filter {
     /// Whether a line failing the raw-line regexes may be ruled out without decoding.
     fn raw_skips(&self) -> bool {
         !self.invert && !self.validate
-    }
-
-    /// Filters one chunk, rendering kept records with `render`.
-    pub fn run(&self, chunk: Chunk, render: &dyn Render) -> FilterOut {
-        let mut rendered = Rendered::default();
-        let scanned = self.scan(&chunk, &mut |rec| render.render(rec, &mut rendered));
-        if render.keeps_chunk() && !rendered.marks.is_empty() {
-            rendered.source = Some(chunk);
-        }
-        FilterOut {
-            lines: scanned.lines,
-            counts: scanned.counts,
-            rejects: scanned.rejects,
-            rendered,
-        }
     }
 
     /// Filters one chunk, calling `on_match` for each kept record in order.

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::mapping::FieldStats;
-use crate::error::ObsError;
+use crate::error::{ObsError, ObsResult};
 use crate::output::atomic::AtomicFile;
 use crate::output::{Rendered, Sink};
 
@@ -52,7 +52,7 @@ impl BulkDirSink {
         })
     }
 
-    fn rotate(&mut self) -> anyhow::Result<()> {
+    fn rotate(&mut self) -> ObsResult<()> {
         if let Some((w, _, _)) = self.current.take() {
             w.into_inner().map_err(|e| e.into_error())?.commit()?;
         }
@@ -64,7 +64,7 @@ impl BulkDirSink {
 }
 
 /// Writes a template to `path` (atomically).
-pub fn write_template(path: PathBuf, stats: &FieldStats, pattern: &str) -> anyhow::Result<()> {
+pub fn write_template(path: PathBuf, stats: &FieldStats, pattern: &str) -> ObsResult<()> {
     let mut f = AtomicFile::create(path)?;
     serde_json::to_writer_pretty(&mut f, &stats.template(pattern))?;
     f.write_all(b"\n")?;
@@ -73,7 +73,7 @@ pub fn write_template(path: PathBuf, stats: &FieldStats, pattern: &str) -> anyho
 }
 
 impl Sink for BulkDirSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         let mut start = 0;
         for m in &r.marks[..take] {
             let entry = &r.buf[start..m.end];
@@ -98,7 +98,7 @@ impl Sink for BulkDirSink {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(mut self: Box<Self>) -> ObsResult<()> {
         if let Some((w, _, _)) = self.current.take() {
             w.into_inner().map_err(|e| e.into_error())?.commit()?;
         }
@@ -126,20 +126,20 @@ impl BulkStreamSink {
 }
 
 impl Sink for BulkStreamSink {
-    fn write(&mut self, r: &Rendered, take: usize) -> anyhow::Result<()> {
+    fn write(&mut self, r: &Rendered, take: usize) -> ObsResult<()> {
         if let (Some((stats, _, _)), Some(m)) = (self.stats.as_mut(), r.mapping.as_ref()) {
             stats.merge(m.clone());
         }
         self.inner.write(r, take)
     }
 
-    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+    fn finish(mut self: Box<Self>) -> ObsResult<()> {
         if let Some((stats, path, pattern)) = self.stats.take() {
             write_template(path, &stats, &pattern)?;
         }
         Box::new(self.inner).finish()
     }
-    fn flush(&mut self) -> anyhow::Result<()> {
+    fn flush(&mut self) -> ObsResult<()> {
         self.inner.flush()
     }
 }

@@ -11,9 +11,10 @@
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
+use crate::decode::value::value_text;
 use crate::error::ObsError;
 use crate::record::time::TimeSpec;
-use crate::record::{value_text, FieldPath, Record};
+use crate::record::{FieldPath, Record};
 
 #[derive(Debug, Clone)]
 enum Part {

@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 use std::path::PathBuf;
 
 use super::{Render, Rendered};
+use crate::decode::value::value_text;
 use crate::record::time::TimeSpec;
-use crate::record::{value_text, FieldPath, Record};
+use crate::record::{FieldPath, Record};
 use index::IndexTemplate;
 use mapping::FieldStats;
 

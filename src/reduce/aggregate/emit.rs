@@ -1,10 +1,10 @@
 //! Writing an aggregation result: every output format, the terminal chart, the `--fail-if` gate
 //! and the report of skipped values.
 
+use crate::error::{ObsError, ObsResult};
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use serde_json::Value;
 
 use super::every;
@@ -59,7 +59,7 @@ pub fn gate(table: &Table, gates: &[(String, Expr)]) -> bool {
                 failed = true;
                 let desc: Vec<String> = obj
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", crate::record::value_text(v)))
+                    .map(|(k, v)| format!("{k}={}", crate::decode::value::value_text(v)))
                     .collect();
                 eprintln!("obs: --fail-if '{text}' holds for {}", desc.join(", "));
             }
@@ -74,10 +74,11 @@ pub fn write(
     format: Format,
     out: Option<&PathBuf>,
     bulk: Option<BulkOptions>,
-) -> anyhow::Result<()> {
+) -> ObsResult<()> {
     match format {
         Format::Parquet => {
-            let path = out.context("--format parquet needs -o FILE")?;
+            let path =
+                out.ok_or_else(|| ObsError::Usage("--format parquet needs -o FILE".into()))?;
             frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
         }
         Format::Table | Format::Pretty | Format::Auto => {
@@ -113,7 +114,7 @@ pub fn write(
         }
         Format::EsBulk => write_bulk(
             table,
-            bulk.context("es-bulk output needs bulk options")?,
+            bulk.ok_or_else(|| ObsError::Internal("es-bulk output needs bulk options".into()))?,
             out,
         )?,
     }
@@ -123,7 +124,7 @@ pub fn write(
 /// One `_bulk` document per group; the bucket start is the document's `time` (and drives
 /// `%{+yyyy.MM.dd}`); `_id` defaults to a hash of the group's keys and bucket, so re-running the
 /// same aggregation overwrites instead of duplicating.
-fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> anyhow::Result<()> {
+fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> ObsResult<()> {
     if matches!(opts.id, crate::output::es_bulk::IdSpec::Auto) {
         let group_cols = &table.header[..table.header.len() - table.metric_count];
         opts.id = crate::output::es_bulk::IdSpec::Hash(
@@ -163,7 +164,7 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
             &mut cells,
             Vec::new(),
         )
-        .map_err(|(e, _)| anyhow::anyhow!("internal error: {e}"))?;
+        .map_err(|(e, _)| ObsError::Internal(e.to_string()))?;
         if let Err(reason) = render.render(&rec, &mut rendered) {
             eprintln!("obs: group {} not written: {reason}", i + 1);
             unwritten += 1;
@@ -172,11 +173,11 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
     // Aggregate results have no --rejects: a group that cannot be indexed fails the run, and
     // the bulk output is not committed (a run that wrote none of them was a success before).
     if unwritten > 0 {
-        anyhow::bail!(
+        return Err(ObsError::Usage(format!(
             "{unwritten} of {} groups could not be written as _bulk documents (said above); \
              nothing was written",
             table.rows.len()
-        );
+        )));
     }
     let n = rendered.marks.len();
     sink.write(&rendered, n)?;
@@ -184,7 +185,7 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> an
 }
 
 /// Draws the first metric: bars per group, or a sparkline per series with `--every`.
-pub fn write_chart(table: &Table, plan: &Plan, out: Option<&PathBuf>) -> anyhow::Result<()> {
+pub fn write_chart(table: &Table, plan: &Plan, out: Option<&PathBuf>) -> ObsResult<()> {
     let metric = table.header.len() - table.metric_count;
     let title = table.header[metric].clone();
     let value = |r: usize| table.rows[r][metric].as_ref().and_then(Value::as_f64);

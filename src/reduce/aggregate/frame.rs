@@ -6,6 +6,7 @@
 //! position (n − 1)·q); `count_distinct` ignores nulls; `first`/`last` are the first/last
 //! non-null values in input order; a `sum`, `avg`, `min`… of a group with no numeric value is null.
 
+use crate::error::ObsResult;
 use polars::prelude::*;
 use serde_json::Value;
 
@@ -257,7 +258,7 @@ pub fn write_parquet(
     kinds: &[ColumnKind],
     rows: &[Vec<Option<Value>>],
     tz: chrono_tz::Tz,
-) -> anyhow::Result<()> {
+) -> ObsResult<()> {
     // The zone of the buckets travels with them, so a reader (DuckDB, Polars, Spark) shows an
     // IST midnight bucket as IST midnight; the instants stay UTC, as Parquet stores them.
     let zone = TimeZone::opt_try_new(Some(tz.name()))?;
@@ -283,7 +284,7 @@ pub fn write_parquet(
             .into_column(),
             ColumnKind::Text => StringChunked::from_iter_options(
                 name.as_str().into(),
-                cells.map(|v| v.map(|v| crate::record::value_text(v).into_owned())),
+                cells.map(|v| v.map(|v| crate::decode::value::value_text(v).into_owned())),
             )
             .into_column(),
         };

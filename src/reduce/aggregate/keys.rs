@@ -7,8 +7,9 @@ use chrono::{Datelike, Timelike};
 use serde_json::{json, Value};
 
 use super::spec::{Key, KeySpec};
+use crate::decode::value::value_number;
 use crate::record::time::TimeSpec;
-use crate::record::{value_number, Record};
+use crate::record::Record;
 
 /// The key's value for `rec` (`None`: the null group), borrowed from the record when it is a
 /// field's value.
@@ -99,7 +100,9 @@ pub fn compare_values(a: &Value, b: &Value) -> Ordering {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
-        (None, None) => crate::record::value_text(a).cmp(&crate::record::value_text(b)),
+        (None, None) => {
+            crate::decode::value::value_text(a).cmp(&crate::decode::value::value_text(b))
+        }
     }
 }
 

@@ -7,9 +7,10 @@ use super::columns::{Columns, NO_TIME};
 use super::every::Every;
 use super::keys;
 use super::spec::{Key, KeySpec, Metric, MetricKind};
+use crate::decode::value::value_number;
 use crate::expr::Expr;
 use crate::record::time::{TimeOf, TimeSpec};
-use crate::record::{value_number, FieldPath, Record};
+use crate::record::{FieldPath, Record};
 
 /// The weight field used when `--weight` is not given (what `obs sample` writes).
 pub const DEFAULT_WEIGHT: &str = "sampling.adjusted_count";

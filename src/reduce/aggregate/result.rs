@@ -274,8 +274,8 @@ impl Table {
     pub fn text(&self, row: usize, col: usize) -> String {
         match self.object(row).get(&self.header[col]) {
             None | Some(Value::Null) => "null".to_string(),
-            Some(Value::Number(n)) => format_number(n),
-            Some(v) => crate::record::value_text(v).into_owned(),
+            Some(Value::Number(n)) => crate::output::cell::human_number(n),
+            Some(v) => crate::decode::value::value_text(v).into_owned(),
         }
     }
 
@@ -284,19 +284,7 @@ impl Table {
     pub fn exact_text(&self, row: usize, col: usize) -> String {
         match self.object(row).get(&self.header[col]) {
             None | Some(Value::Null) => "null".to_string(),
-            Some(v) => crate::record::value_text(v).into_owned(),
+            Some(v) => crate::decode::value::value_text(v).into_owned(),
         }
-    }
-}
-
-/// Numbers for people: integers as they are, others to at most 4 decimals.
-pub fn format_number(n: &serde_json::Number) -> String {
-    match (n.as_i64(), n.as_f64()) {
-        (Some(i), _) => i.to_string(),
-        (None, Some(x)) => {
-            let s = format!("{x:.4}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
-        _ => n.to_string(),
     }
 }

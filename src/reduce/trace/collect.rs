@@ -15,6 +15,7 @@ use super::partition::{bits_for, Batch, Partitioned};
 use super::row::{Loc, Row};
 use super::sources::SpanSources;
 use crate::decode::json::decode_value;
+use crate::error::{ObsError, ObsResult};
 use crate::input::{ChunkReader, ReadOptions};
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow, Window};
@@ -63,7 +64,7 @@ pub fn collect(
     ids: IdNames,
     pass: &Pass,
     ledger: &mut Ledger,
-) -> anyhow::Result<(Spans, Counts)> {
+) -> ObsResult<(Spans, Counts)> {
     let mut all = Spans {
         ids,
         ..Spans::default()
@@ -116,7 +117,7 @@ pub fn collect(
     // Scratch buffers are reused: fresh memory costs a page fault per 4 KiB page.
     type Scratch = (Vec<Row>, Vec<Loc>);
     let spare: std::sync::Mutex<Vec<Scratch>> = std::sync::Mutex::new(Vec::new());
-    let result = run_ordered(
+    let result = run_ordered::<_, _, _, ObsError>(
         reader,
         pass.threads,
         Window::Reducing,

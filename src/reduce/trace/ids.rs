@@ -110,7 +110,7 @@ fn hex128(s: &[u8]) -> Option<u128> {
 
 /// The id of a trace, or `None` for an empty or all-zero id (invalid in W3C and OTLP).
 pub fn trace_id(s: &str, names: &mut IdNames) -> Option<TraceId> {
-    let s = crate::record::trim(s);
+    let s = crate::decode::value::trim(s);
     if s.is_empty() {
         return None;
     }
@@ -155,7 +155,7 @@ pub fn span_id_of_hex(hex: Hex) -> Option<Option<SpanId>> {
 /// The id of a span, or `None` for an empty or all-zero id (what exporters write for "no
 /// parent").
 pub fn span_id(s: &str, names: &mut IdNames) -> Option<SpanId> {
-    let s = crate::record::trim(s);
+    let s = crate::decode::value::trim(s);
     if s.is_empty() {
         return None;
     }

@@ -4,6 +4,7 @@
 //! The trace id is searched as raw bytes first (the grep prefilter), so only the few lines that
 //! mention it are decoded.
 
+use crate::error::{ObsError, ObsResult};
 use std::collections::HashMap;
 
 use chrono_tz::Tz;
@@ -11,11 +12,12 @@ use chrono_tz::Tz;
 use super::format::ndjson::Role;
 use super::format::Decoding;
 use super::ids::{self, IdNames, SpanId, TraceId};
+use crate::decode::value::value_text;
 use crate::expr::Expr;
 use crate::input::{ChunkReader, ReadOptions, Source, DEFAULT_CHUNK_SIZE};
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::time::TimeSpec;
-use crate::record::{value_text, FieldPath, Record};
+use crate::record::{FieldPath, Record};
 use crate::stage::filter::{Filter, FilterSpec};
 
 /// Log lines by span (`None`: the line names the trace but no span of it), each with its time
@@ -30,7 +32,7 @@ pub fn collect(
     threads: usize,
     mmap: bool,
     tz: Tz,
-) -> anyhow::Result<TraceLogs> {
+) -> ObsResult<TraceLogs> {
     let names = IdNames::default();
     let hex = names.trace(trace);
     let core = hex.trim_start_matches('0');
@@ -69,7 +71,7 @@ pub fn collect(
     let tid_path = f.path(Role::TraceId).clone();
     let tp_path = f.path(Role::Traceparent).clone();
     let mut out: TraceLogs = HashMap::new();
-    run_ordered(
+    run_ordered::<_, _, _, ObsError>(
         reader,
         threads,
         Window::Reducing,

@@ -5,11 +5,11 @@
 //! any file without holding it in memory. The spool is made exclusively (a planted link is never
 //! followed), readable by its owner only, and removed at exit and on signals ([`crate::cleanup`]).
 
+use crate::error::{Context, ObsError, ObsResult};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -70,7 +70,7 @@ impl SpanSources {
         mmap: bool,
         names: &mut IdNames,
         report: &InputReport,
-    ) -> anyhow::Result<SpanSources> {
+    ) -> ObsResult<SpanSources> {
         let mut out = SpanSources {
             files: Vec::new(),
             spool: Vec::new(),
@@ -153,7 +153,7 @@ impl SpanSources {
         locs: &[Loc],
         dec: &Decoding,
         names: &mut IdNames,
-    ) -> anyhow::Result<HashMap<Loc, Span>> {
+    ) -> ObsResult<HashMap<Loc, Span>> {
         let mut out = HashMap::new();
         let mut by_source: BTreeMap<u32, Vec<Loc>> = BTreeMap::new();
         for l in locs {
@@ -172,7 +172,7 @@ impl SpanSources {
             wanted.sort();
             wanted.dedup();
             // One line's spans, with the non-hex ids they name.
-            let decode = |line: &[u8], offset: u64| -> anyhow::Result<(Vec<Span>, IdNames)> {
+            let decode = |line: &[u8], offset: u64| -> ObsResult<(Vec<Span>, IdNames)> {
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
                 let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
                 let v: Value = serde_json::from_slice(line).with_context(|| {
@@ -181,7 +181,7 @@ impl SpanSources {
                 let mut names = IdNames::default();
                 let spans = dec
                     .spans(format, &v, &mut names)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.name))?;
+                    .map_err(|e| ObsError::Usage(format!("{}: {e}", file.name)))?;
                 Ok((spans, names))
             };
             let mut keep = |offset: u64, (mut spans, found): (Vec<Span>, IdNames)| {
@@ -251,11 +251,7 @@ enum Document {
     NotTraces(String),
 }
 
-fn parse_document(
-    source: &Source,
-    dec: &Decoding,
-    names: &mut IdNames,
-) -> anyhow::Result<Document> {
+fn parse_document(source: &Source, dec: &Decoding, names: &mut IdNames) -> ObsResult<Document> {
     let mut bytes = Vec::new();
     for chunk in reader(source, true, 16 << 20) {
         bytes.extend_from_slice(chunk?.bytes());

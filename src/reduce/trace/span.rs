@@ -51,7 +51,7 @@ impl Kind {
         match v {
             Cell::Int(_) | Cell::UInt(_) => Kind::from_int(v.as_i64().unwrap_or(0)),
             Cell::Str(s) => {
-                let s = crate::record::trim(s);
+                let s = crate::decode::value::trim(s);
                 let s = s.strip_prefix("SPAN_KIND_").unwrap_or(s);
                 const NAMED: [(&str, Kind); 5] = [
                     ("internal", Kind::Internal),
@@ -139,7 +139,7 @@ impl Status {
                 _ => Status::Unset,
             },
             Cell::Str(s) => {
-                let s = crate::record::trim(s);
+                let s = crate::decode::value::trim(s);
                 let s = s.strip_prefix("STATUS_CODE_").unwrap_or(s);
                 let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(s));
                 if is(&["ok"]) {

@@ -18,10 +18,11 @@ use crate::decode::cell::Cell;
 use crate::decode::flat::{decode_cells, CellSlots};
 use crate::decode::hex::Hex;
 use crate::decode::json::Projection;
+use crate::decode::value::value_text;
 use crate::error::ObsError;
 use crate::record::path::Segment;
 use crate::record::time::{millis_nanos, parse_time_value, time_nanos};
-use crate::record::{value_text, FieldPath};
+use crate::record::FieldPath;
 
 /// What a field of a span line means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

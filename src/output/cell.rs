@@ -1,0 +1,27 @@
+//! How a value becomes cell text, in one place for every table, CSV and chart obs writes.
+//!
+//! Machine formats get values at full precision ([`text`]); only what is shown to people is
+//! rounded ([`human_number`]).
+
+use serde_json::Value;
+
+/// A cell: strings as they are, everything else as compact JSON, missing as empty.
+pub fn text(v: Option<&Value>) -> String {
+    match v {
+        None => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Numbers for people: integers as they are, others to at most 4 decimals.
+pub fn human_number(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(x)) => {
+            let s = format!("{x:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        _ => n.to_string(),
+    }
+}
