@@ -636,7 +636,7 @@ _obs() {
                     return 0
                     ;;
                 --ignore)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "incomplete multiple-roots orphan duplicate cycle skew end-before-start" -- "${cur}"))
                     return 0
                     ;;
                 --format)

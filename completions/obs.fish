@@ -299,7 +299,13 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew, end-before-start' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew, end-before-start' -r -f -a "incomplete\t'No root span'
+multiple-roots\t'Several root spans'
+orphan\t'A parent not in the input'
+duplicate\t'A span id seen twice'
+cycle\t'Parent links in a circle'
+skew\t'A child outside its parent by more than the tolerance'
+end-before-start\t'A span ending before it starts'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
 table\t'A table'
 ndjson\t'One JSON object per row'

@@ -25,3 +25,9 @@ pub fn human_number(n: &serde_json::Number) -> String {
         _ => n.to_string(),
     }
 }
+
+/// `x` rounded to three decimals: the millisecond figures and rates of the trace views, which
+/// machine formats carry as they are shown (a thousandth of a millisecond is a microsecond).
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

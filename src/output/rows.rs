@@ -1,7 +1,6 @@
 //! Writing a small result table (trace lists, statistics, findings) as a terminal table,
 //! NDJSON or CSV: every row is built before the first is written, so column widths are known.
 
-use crate::error::ObsResult;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -9,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::cell::text as cell;
 use super::Destination;
+use crate::error::{ObsError, ObsResult};
 
 /// `--format` of the table-shaped trace views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,4 +89,40 @@ pub fn write_rows(
         }
     }
     dest.commit()
+}
+
+/// `COLUMN[:asc]` → (column, descending).
+pub fn sort_spec(s: &str) -> (String, bool) {
+    match s.rsplit_once(':') {
+        Some((c, dir)) if dir.eq_ignore_ascii_case("asc") => (c.to_string(), false),
+        Some((c, dir)) if dir.eq_ignore_ascii_case("desc") => (c.to_string(), true),
+        _ => (s.to_string(), true),
+    }
+}
+
+/// Sorts `rows` by `column` (numbers by value, other cells by their text), descending when
+/// `desc`; a column the rows do not have is a usage error.
+pub fn sort_rows(rows: &mut [Map<String, Value>], column: &str, desc: bool) -> ObsResult<()> {
+    if let Some(first) = rows.first() {
+        if !first.contains_key(column) {
+            let cols: Vec<&String> = first.keys().collect();
+            return Err(ObsError::Usage(format!(
+                "--sort: no column '{column}' (columns: {cols:?})"
+            )));
+        }
+    }
+    let key = |m: &Map<String, Value>| m.get(column).cloned().unwrap_or(Value::Null);
+    rows.sort_by(|a, b| {
+        let (x, y) = (key(a), key(b));
+        let ord = match (x.as_f64(), y.as_f64()) {
+            (Some(p), Some(q)) => p.total_cmp(&q),
+            _ => crate::decode::value::value_text(&x).cmp(&crate::decode::value::value_text(&y)),
+        };
+        if desc {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+    Ok(())
 }

@@ -211,6 +211,31 @@ pub fn traceparent(s: &str) -> Option<TraceParent> {
     })
 }
 
+/// The byte strings a trace id can appear as in the input: as given without leading zeros,
+/// in lower and upper case.
+pub fn needles(id: &str) -> Vec<Vec<u8>> {
+    let t = id.trim();
+    let core = if t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let z = t.trim_start_matches('0');
+        if z.is_empty() {
+            t
+        } else {
+            z
+        }
+    } else {
+        t
+    };
+    let mut v = vec![
+        core.to_ascii_lowercase().into_bytes(),
+        core.to_ascii_uppercase().into_bytes(),
+    ];
+    v.dedup();
+    if !v.iter().any(|n| n == core.as_bytes()) {
+        v.push(core.as_bytes().to_vec());
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod collect;
 pub mod critical;
 pub mod export;
+pub mod finding;
 pub mod format;
 pub mod ids;
 pub mod logs;

@@ -1,76 +1,10 @@
 //! Trees per trace: rows grouped by trace id, parent links resolved, and what is wrong with
 //! each trace found on the way (as data, for `check` and the other views).
 
+pub use super::finding::Finding;
 use super::ids::{SpanId, TraceId};
 use super::row::{Row, BACKWARDS, FOLLOWS_FROM, SHARED};
 use super::span::Kind;
-
-/// Something wrong with a trace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Finding {
-    /// No span without a parent: the trace's root is not in the input.
-    NoRoot,
-    /// Several spans without a parent.
-    MultipleRoots(Vec<SpanId>),
-    /// A span whose parent is not in the input.
-    Orphan {
-        /// The span.
-        span: SpanId,
-        /// Its missing parent.
-        parent: SpanId,
-    },
-    /// A span id that occurs more than once (Zipkin's shared client/server pairs excepted).
-    Duplicate {
-        /// The id.
-        span: SpanId,
-        /// How many times.
-        count: usize,
-    },
-    /// Spans whose parent links go round in a circle (a span its own parent included).
-    Cycle(Vec<SpanId>),
-    /// A span that ends before it starts (its duration counts as 0; export keeps its times).
-    EndBeforeStart {
-        /// The span.
-        span: SpanId,
-    },
-    /// A child starting before its parent, or ending after it, by more than the tolerance.
-    Skew {
-        /// The child.
-        span: SpanId,
-        /// Its parent.
-        parent: SpanId,
-        /// ns the child starts before its parent (0 if it does not).
-        early: i64,
-        /// ns the child ends after its parent (0 if it does not).
-        late: i64,
-    },
-}
-
-impl Finding {
-    /// Short kind name, as printed and filtered on.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Finding::NoRoot => "incomplete",
-            Finding::MultipleRoots(_) => "multiple-roots",
-            Finding::Orphan { .. } => "orphan",
-            Finding::Duplicate { .. } => "duplicate",
-            Finding::Cycle(_) => "cycle",
-            Finding::Skew { .. } => "skew",
-            Finding::EndBeforeStart { .. } => "end-before-start",
-        }
-    }
-
-    /// Every kind name, in the order `trace check` counts them.
-    pub const KINDS: [&'static str; 7] = [
-        "incomplete",
-        "multiple-roots",
-        "orphan",
-        "duplicate",
-        "cycle",
-        "skew",
-        "end-before-start",
-    ];
-}
 
 /// One trace's tree over its rows (sorted by start time, then span id).
 #[derive(Debug, Clone)]
@@ -455,6 +389,7 @@ pub fn self_time(start: i64, end: i64, kids: impl Iterator<Item = (i64, i64)>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reduce::trace::finding::FindingKind;
 
     fn row(span: u64, parent: u64, start: i64, end: i64) -> Row {
         Row {
@@ -484,7 +419,7 @@ mod tests {
         rows.sort_unstable_by_key(|r| (r.trace, r.start, r.span));
         let mut links = Links::default();
         let t = build(&rows, 0, 0..rows.len(), 0, &mut links);
-        let kinds: Vec<&str> = t.findings.iter().map(Finding::kind).collect();
+        let kinds: Vec<&str> = t.findings.iter().map(|f| f.kind().name()).collect();
         assert!(kinds.contains(&"orphan"), "{kinds:?}");
         assert!(kinds.contains(&"duplicate"));
         assert!(t.findings.contains(&Finding::Cycle(vec![4, 5])));
@@ -496,7 +431,7 @@ mod tests {
         }));
         let t = build(&rows, 0, 0..rows.len(), 50, &mut links);
         assert!(
-            !t.findings.iter().any(|f| f.kind() == "skew"),
+            !t.findings.iter().any(|f| f.kind() == FindingKind::Skew),
             "within tolerance"
         );
     }

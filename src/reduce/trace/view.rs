@@ -7,7 +7,6 @@ use serde_json::{json, Map, Value};
 
 use super::analysis::{Summary, Traces};
 use super::span::Span;
-use super::tree::Finding;
 use crate::expr::{Eval, Expr};
 use crate::record::FieldPath;
 
@@ -66,7 +65,7 @@ pub fn trace_field(traces: &Traces, s: &Summary, tz: Tz, name: &str) -> Option<V
             json!({ "name": sp.ops.text(r.name), "service": sp.services.text(r.service) })
         }),
         "findings" => {
-            let mut kinds: Vec<&str> = t.findings.iter().map(Finding::kind).collect();
+            let mut kinds: Vec<&str> = t.findings.iter().map(|f| f.kind().name()).collect();
             kinds.dedup();
             json!(kinds)
         }

@@ -1,0 +1,102 @@
+//! `obs trace export`: selected traces as Jaeger JSON, OTLP/JSON lines or span NDJSON.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use rayon::prelude::*;
+
+use super::{batches, load, select, SelectArgs, SpanArgs};
+use crate::error::ExitStatus;
+use crate::output::Destination;
+use crate::reduce::trace::export::{self, ExportFormat};
+use crate::reduce::trace::ids::{self, TraceId};
+
+/// `obs trace export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Spans.
+    #[command(flatten)]
+    pub spans: SpanArgs,
+    /// Selection.
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Only these traces (repeatable).
+    #[arg(long = "trace", value_name = "TRACE_ID", help_heading = "Selection")]
+    pub traces: Vec<String>,
+    /// Target format.
+    #[arg(long, value_enum, default_value = "jaeger", help_heading = "Output")]
+    pub to: ExportFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+pub(super) fn export_traces(a: ExportArgs) -> anyhow::Result<ExitStatus> {
+    let mut l = load(&a.spans, Vec::new())?;
+    let mut selected = select(&mut l, &a.select)?;
+    if !a.traces.is_empty() {
+        let mut wanted: Vec<TraceId> = Vec::new();
+        for t in &a.traces {
+            wanted.push(
+                ids::trace_id(t, &mut l.traces.spans.ids)
+                    .with_context(|| format!("'{t}' is not a trace id"))?,
+            );
+        }
+        selected.retain(|s| wanted.contains(&l.traces.trees[s.tree].trace));
+    }
+    let mut dest = Destination::open(a.output.as_ref())?;
+    if a.to == ExportFormat::Jaeger {
+        dest.write_all(b"{\"data\":[")?;
+    }
+    let mut first = true;
+    for (i, j) in batches(&selected) {
+        let trees: Vec<usize> = selected[i..j].iter().map(|s| s.tree).collect();
+        let batch = l.read_trees(&trees)?;
+        let ids = &l.traces.spans.ids;
+        // Each trace's text is made on the workers (building and serialising the documents was
+        // most of an export, on one thread), then written in order.
+        let texts = batch
+            .into_par_iter()
+            .map(|mut spans| -> serde_json::Result<Vec<u8>> {
+                let mut buf = Vec::new();
+                if a.to != ExportFormat::Spans {
+                    export::dedupe_shared(&mut spans);
+                }
+                let spans = &spans;
+                match a.to {
+                    ExportFormat::Jaeger => {
+                        let doc = export::jaeger_document(std::slice::from_ref(spans), ids);
+                        serde_json::to_writer(&mut buf, &doc["data"][0])?;
+                    }
+                    ExportFormat::Otlp => {
+                        serde_json::to_writer(&mut buf, &export::otlp_envelope(spans, ids))?;
+                        buf.push(b'\n');
+                    }
+                    ExportFormat::Spans => {
+                        for s in spans {
+                            serde_json::to_writer(&mut buf, &export::span_object(s, ids))?;
+                            buf.push(b'\n');
+                        }
+                    }
+                }
+                Ok(buf)
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        for text in texts {
+            if a.to == ExportFormat::Jaeger && !first {
+                dest.write_all(b",\n")?;
+            }
+            dest.write_all(&text)?;
+            first = false;
+        }
+    }
+    if a.to == ExportFormat::Jaeger {
+        dest.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n")?;
+    }
+    dest.commit()?;
+    let code = ExitStatus::matched(!selected.is_empty());
+    crate::cmd::keep_until_exit((selected, l));
+    Ok(code)
+}
