@@ -1206,7 +1206,7 @@ _obs() {
                     return 0
                     ;;
                 --by)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "service name kind" -- "${cur}"))
                     return 0
                     ;;
                 --sort)

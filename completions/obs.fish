@@ -179,8 +179,8 @@ report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l logs -d 'Application log files whose lines carry trace_id/span_id (or traceparent); the trace\'s lines are shown under their spans, in time order. Repeatable' -r
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s f -l format -d '`text` (the waterfall) or `ndjson` (one span per line with depth, self time and critical-path sections)' -r -f -a "text\t''
-ndjson\t''"
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "text\t'The waterfall'
+ndjson\t'One span per line, with depth, self time and critical-path sections'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l width -d 'Width of the waterfall [default: the terminal\'s, else 120]' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from show" -l color -d 'Colour' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
 always\t'Always colour'
@@ -209,7 +209,9 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l by -d 'Group by these (comma-separated): service, name, kind' -r
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l by -d 'Group by these (comma-separated)' -r -f -a "service\t'The service'
+name\t'The operation name (also spelled `operation`)'
+kind\t'The span kind'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l sort -d 'Sort by a column, descending (`NAME:asc` for ascending) [default: self_total_ms]' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -l top -d 'Only the first N groups' -r
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from stats" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
@@ -299,7 +301,7 @@ skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
-complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated): incomplete, multiple-roots, orphan, duplicate, cycle, skew, end-before-start' -r -f -a "incomplete\t'No root span'
+complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from check" -l ignore -d 'Do not count these kinds of finding (comma-separated or repeated)' -r -f -a "incomplete\t'No root span'
 multiple-roots\t'Several root spans'
 orphan\t'A parent not in the input'
 duplicate\t'A span id seen twice'

@@ -82,6 +82,11 @@ first=$(head -c 4096 "$P" | grep -o '"trace_id":"[0-9a-f]*"' | head -1 | cut -d'
 run trace show "$P" "$first" --width 120
 run trace show "$P" "$first" -a --events --width 100 --logs "$L"
 run trace check "$P" --skew-tolerance 5ms --stats
+run trace show "$P" "$first" -f ndjson
+run trace stats "$P" --by kind,service --sort p99_ms --top 5
+run trace stats "$P" --by operation -f csv
+run trace check "$P" --ignore skew,orphan -f csv
+run trace export "$P" --to jaeger --where error --trace "$first"
 for f in $(find "$corpus/traces" -name '*.json' | sort | head -40); do
   run trace list "$f" -f ndjson
   run trace check "$f" -f ndjson

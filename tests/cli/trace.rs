@@ -709,7 +709,8 @@ fn span_fields_can_be_renamed_nested_or_flattened() {
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("'operation' is given twice"),
+        r.stderr
+            .contains("'name' is given twice (as 'name' or 'operation')"),
         "{}",
         r.stderr
     );

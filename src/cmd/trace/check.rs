@@ -17,15 +17,8 @@ pub struct CheckArgs {
     /// Spans.
     #[command(flatten)]
     pub spans: SpanArgs,
-    /// Do not count these kinds of finding (comma-separated or repeated): incomplete,
-    /// multiple-roots, orphan, duplicate, cycle, skew, end-before-start.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "KIND",
-        hide_possible_values = true
-    )]
+    /// Do not count these kinds of finding (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
     pub ignore: Vec<FindingKind>,
     /// Output options.
     #[command(flatten)]

@@ -47,10 +47,8 @@ pub(super) fn export_traces(a: ExportArgs) -> anyhow::Result<ExitStatus> {
         selected.retain(|s| wanted.contains(&l.traces.trees[s.tree].trace));
     }
     let mut dest = Destination::open(a.output.as_ref())?;
-    if a.to == ExportFormat::Jaeger {
-        dest.write_all(b"{\"data\":[")?;
-    }
-    let mut first = true;
+    let mut stream = export::Stream::new(a.to);
+    dest.write_all(stream.head())?;
     for (i, j) in batches(&selected) {
         let trees: Vec<usize> = selected[i..j].iter().map(|s| s.tree).collect();
         let batch = l.read_trees(&trees)?;
@@ -59,42 +57,14 @@ pub(super) fn export_traces(a: ExportArgs) -> anyhow::Result<ExitStatus> {
         // most of an export, on one thread), then written in order.
         let texts = batch
             .into_par_iter()
-            .map(|mut spans| -> serde_json::Result<Vec<u8>> {
-                let mut buf = Vec::new();
-                if a.to != ExportFormat::Spans {
-                    export::dedupe_shared(&mut spans);
-                }
-                let spans = &spans;
-                match a.to {
-                    ExportFormat::Jaeger => {
-                        let doc = export::jaeger_document(std::slice::from_ref(spans), ids);
-                        serde_json::to_writer(&mut buf, &doc["data"][0])?;
-                    }
-                    ExportFormat::Otlp => {
-                        serde_json::to_writer(&mut buf, &export::otlp_envelope(spans, ids))?;
-                        buf.push(b'\n');
-                    }
-                    ExportFormat::Spans => {
-                        for s in spans {
-                            serde_json::to_writer(&mut buf, &export::span_object(s, ids))?;
-                            buf.push(b'\n');
-                        }
-                    }
-                }
-                Ok(buf)
-            })
+            .map(|spans| export::trace_text(a.to, spans, ids))
             .collect::<serde_json::Result<Vec<_>>>()?;
         for text in texts {
-            if a.to == ExportFormat::Jaeger && !first {
-                dest.write_all(b",\n")?;
-            }
+            dest.write_all(stream.before_trace())?;
             dest.write_all(&text)?;
-            first = false;
         }
     }
-    if a.to == ExportFormat::Jaeger {
-        dest.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n")?;
-    }
+    dest.write_all(stream.tail())?;
     dest.commit()?;
     let code = ExitStatus::matched(!selected.is_empty());
     crate::cmd::keep_until_exit((selected, l));

@@ -349,3 +349,78 @@ pub fn span_object(s: &Span, ids: &IdNames) -> Value {
     }
     Value::Object(o)
 }
+
+/// One trace's text in `format`: a Jaeger trace object (without the envelope [`Stream`]
+/// writes around the traces), an OTLP/JSON line, or its span lines. Shared Zipkin halves get
+/// ids of their own first, but in span NDJSON, which keeps spans as read.
+pub fn trace_text(
+    format: ExportFormat,
+    mut spans: Vec<Span>,
+    ids: &IdNames,
+) -> serde_json::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if format != ExportFormat::Spans {
+        dedupe_shared(&mut spans);
+    }
+    let spans = &spans;
+    match format {
+        ExportFormat::Jaeger => {
+            let doc = jaeger_document(std::slice::from_ref(spans), ids);
+            serde_json::to_writer(&mut buf, &doc["data"][0])?;
+        }
+        ExportFormat::Otlp => {
+            serde_json::to_writer(&mut buf, &otlp_envelope(spans, ids))?;
+            buf.push(b'\n');
+        }
+        ExportFormat::Spans => {
+            for s in spans {
+                serde_json::to_writer(&mut buf, &span_object(s, ids))?;
+                buf.push(b'\n');
+            }
+        }
+    }
+    Ok(buf)
+}
+
+/// What goes around and between the traces of an export written as a stream, a batch at a
+/// time: Jaeger UI's loader wants one `{"data": [...]}` document (with the fields of the query
+/// API's answer), the line formats want nothing.
+pub struct Stream {
+    format: ExportFormat,
+    first: bool,
+}
+
+impl Stream {
+    /// A stream of traces in `format`.
+    pub fn new(format: ExportFormat) -> Self {
+        Stream {
+            format,
+            first: true,
+        }
+    }
+
+    /// Bytes before the first trace.
+    pub fn head(&self) -> &'static [u8] {
+        match self.format {
+            ExportFormat::Jaeger => b"{\"data\":[",
+            _ => b"",
+        }
+    }
+
+    /// Bytes before the next trace.
+    pub fn before_trace(&mut self) -> &'static [u8] {
+        let first = std::mem::replace(&mut self.first, false);
+        match self.format {
+            ExportFormat::Jaeger if !first => b",\n",
+            _ => b"",
+        }
+    }
+
+    /// Bytes after the last trace.
+    pub fn tail(&self) -> &'static [u8] {
+        match self.format {
+            ExportFormat::Jaeger => b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n",
+            _ => b"",
+        }
+    }
+}

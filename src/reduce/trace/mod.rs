@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod collect;
 pub mod critical;
+pub mod detail;
 pub mod export;
 pub mod finding;
 pub mod format;
