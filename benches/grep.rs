@@ -8,10 +8,7 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-#[path = "../testgen/mod.rs"]
-#[allow(dead_code)]
-mod testgen;
-use testgen::logs;
+use obs_testgen::logs;
 
 use std::path::Path;
 

@@ -7,10 +7,7 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-#[path = "../testgen/mod.rs"]
-#[allow(dead_code)]
-mod testgen;
-use testgen::spans;
+use obs_testgen::spans;
 
 use std::path::Path;
 

@@ -5,10 +5,7 @@
 //! cargo run --release --example gen_logs -- --lines 8000 --bad-every 997 > samples/payments.ndjson
 //! ```
 
-#[path = "../testgen/mod.rs"]
-#[allow(dead_code)]
-mod testgen;
-use testgen::logs;
+use obs_testgen::logs;
 
 fn main() {
     let mut spec = logs::Spec::default();

@@ -4,10 +4,7 @@
 //! cargo run --release --example gen_spans -- --traces 60000 --seed 7 > spans.ndjson
 //! ```
 
-#[path = "../testgen/mod.rs"]
-#[allow(dead_code)]
-mod testgen;
-use testgen::spans;
+use obs_testgen::spans;
 
 fn main() {
     let mut spec = spans::Spec::default();

@@ -1,12 +1,12 @@
 //! Deterministic generator of realistic payment-platform logs (NDJSON), shared by
 //! `examples/gen_logs.rs` (samples/ and the comparison script's large files) and `benches/`.
 //!
-//! The same seed gives the same bytes everywhere ([`super::rng`]).
+//! The same seed gives the same bytes everywhere ([`crate::rng`]).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// What to generate.
 #[derive(Debug, Clone)]

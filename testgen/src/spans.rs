@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// What to generate.
 #[derive(Debug, Clone)]
