@@ -8,7 +8,6 @@ use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::input::Chunk;
-use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
 use crate::output::es_bulk::BulkRender;
 use crate::output::progress::Progress;
 use crate::output::{
@@ -297,19 +296,7 @@ fn build_output(
         Format::Parquet => bail!("--format parquet is for aggregate results (obs aggregate)"),
         Format::EsBulk => {
             let opts = setup::bulk_options(&args.bulk, crate::cli::DEFAULT_INDEX)?;
-            let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
-            let sink: Box<dyn Sink> = match &opts.out_dir {
-                Some(dir) => Box::new(BulkDirSink::new(
-                    dir.clone(),
-                    opts.max_bytes,
-                    opts.max_docs,
-                    template,
-                )?),
-                None => Box::new(BulkStreamSink::new(
-                    ByteSink::new(Destination::open(out)?),
-                    template,
-                )),
-            };
+            let sink = output::es_bulk::files::sink(&opts, out)?;
             (Box::new(BulkRender::new(opts, time.clone(), fields)), sink)
         }
     })

@@ -5,9 +5,29 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::mapping::FieldStats;
+use super::BulkOptions;
 use crate::error::{ObsError, ObsResult};
 use crate::output::atomic::AtomicFile;
-use crate::output::{Rendered, Sink};
+use crate::output::{ByteSink, Destination, Rendered, Sink};
+
+/// The sink `--format es-bulk` writes to, for every command: files of at most `--max-bytes`
+/// and `--max-docs` in `--out-dir`, or else one stream to `out` (stdout when `None`); with
+/// `--template`, the index template beside them.
+pub fn sink(opts: &BulkOptions, out: Option<&PathBuf>) -> ObsResult<Box<dyn Sink>> {
+    let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
+    Ok(match &opts.out_dir {
+        Some(dir) => Box::new(BulkDirSink::new(
+            dir.clone(),
+            opts.max_bytes,
+            opts.max_docs,
+            template,
+        )?),
+        None => Box::new(BulkStreamSink::new(
+            ByteSink::new(Destination::open(out)?),
+            template,
+        )),
+    })
+}
 
 /// Writes bulk files into a directory.
 pub struct BulkDirSink {

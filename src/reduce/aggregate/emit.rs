@@ -14,9 +14,8 @@ use super::result::Table;
 use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
 use crate::expr::Expr;
-use crate::output::es_bulk::files::{BulkDirSink, BulkStreamSink};
 use crate::output::es_bulk::{BulkOptions, BulkRender};
-use crate::output::{chart, ByteSink, Destination, Format, Render, Rendered, Sink};
+use crate::output::{chart, Destination, Format, Render, Rendered};
 use crate::record::time::TimeSpec;
 use crate::record::{FieldPath, Record};
 
@@ -136,19 +135,7 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> Ob
         tz: table.tz,
         format: None,
     };
-    let template = opts.template.clone().map(|p| (p, opts.index.pattern()));
-    let mut sink: Box<dyn Sink> = match &opts.out_dir {
-        Some(dir) => Box::new(BulkDirSink::new(
-            dir.clone(),
-            opts.max_bytes,
-            opts.max_docs,
-            template,
-        )?),
-        None => Box::new(BulkStreamSink::new(
-            ByteSink::new(Destination::open(out)?),
-            template,
-        )),
-    };
+    let mut sink = crate::output::es_bulk::files::sink(&opts, out)?;
     let render = BulkRender::new(opts, time, Vec::new());
     let proj = Projection::new(render.needs());
     let mut rendered = Rendered::default();
