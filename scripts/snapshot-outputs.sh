@@ -66,6 +66,11 @@ done
 run aggregate "$L" --by payment_method,error_code --where 'level=ERROR' --top 10
 run aggregate "$S" --every 15m --tz Asia/Kolkata --stats
 run aggregate "$L" --by gateway -f parquet -o out.parquet
+run aggregate "$L" --by error_code --chart
+run aggregate "$L" --every 2h --by gateway --chart
+for f in table csv ndjson; do
+  run aggregate "$L" --by error_code,card.network --agg 'count, sum(nosuch), first(http), max(amount)' -f "$f"
+done
 # trace: every subcommand and format, generated spans and each corpus format.
 for f in table csv ndjson; do
   run trace list "$P" -f "$f" --sort duration --top 30

@@ -3,12 +3,18 @@
 //! Data flows one way:
 //!
 //! ```text
-//! paths | '-' ─► input::ChunkReader ─► Chunk{seq, whole lines} ─► stage (per record, in parallel)
-//!                  mmap / gz / zst / stdin                             │  decode only needed fields
+//! paths | '-' ─► input::ChunkReader ─► Chunk{seq, whole lines} ─► stage / reduce (per chunk, in parallel)
+//!                  mmap / gz / zst / stdin                             │  decode (+ record) only the
+//!                                                                      │  fields needed, expr to select
 //!                                                                      ▼
 //!                          output::Sink ◄── pipeline (results back in seq order, bounded window)
-//!                 ndjson · pretty · table · csv · es-bulk
+//!            ndjson · pretty · table · csv · es-bulk · parquet · chart · waterfall
 //! ```
+//!
+//! Layers, top to bottom (a module uses only those below it): [`cmd`] (with [`cli`]) →
+//! [`reduce`], [`stage`] → [`expr`], [`record`] → [`decode`] → [`input`]; [`output`] is used
+//! by `cmd` and `reduce` and uses none of them; [`pipeline`], [`error`], [`cleanup`] and
+//! [`stdio`] serve every layer. `docs/ARCHITECTURE.md` says more.
 //!
 //! * [`input`] cuts inputs into newline-aligned chunks (mmap for files, streaming for
 //!   stdin/gzip/zstd); it knows nothing of JSON.

@@ -4,7 +4,7 @@
 //! first touch of each cache line and waited on memory: a fifth of `obs trace stats`' CPU sat on
 //! them. A prefetch of the bytes a kilobyte (a few lines) ahead lets them arrive while the
 //! current line is decoded; `obs trace stats` took about 6% less CPU (measured with distances of
-//! 0.5 to 16 KiB; 1 to 2 KiB were best).
+//! 0.5 to 16 KiB; 1 to 2 KiB were best; `benches/trace.rs` and `scripts/compare-trace.sh`).
 
 /// How far ahead of the current position bytes are asked for.
 const AHEAD: usize = 1024;

@@ -4,7 +4,8 @@
 //!
 //! The rename protects readers and a run that fails midway; there is no fsync, as with `sort -o`
 //! or DuckDB's COPY: durability across a power cut is the file system's business, and syncing a
-//! gigabyte of output would cost a third of a second for every run.
+//! gigabyte of output would cost a third of a second for every run (`scripts/compare-grep.sh`
+//! writes such outputs).
 //!
 //! Only regular files (or new paths) are replaced that way: a target that exists and is anything
 //! else — `/dev/null`, a FIFO, `/dev/stdout` — is written in place, since renaming over it would

@@ -1,5 +1,7 @@
-//! Writing a small result table (trace lists, statistics, findings) as a terminal table,
-//! NDJSON or CSV: every row is built before the first is written, so column widths are known.
+//! Result tables (aggregate results, trace lists, statistics, dependencies, findings) and their
+//! one writer per format: terminal table, NDJSON and CSV. Every row is built before the first
+//! is written, so column widths are known; grep's streaming table and CSV sinks format their
+//! cells with the same `output::cell` rules.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -38,57 +40,143 @@ impl RowFormat {
     }
 }
 
-/// A cell: lists joined with commas, null and missing as empty.
-fn text(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::Array(a)) => a
+/// How the cells of a [`Grid`] read in each format. The views differ on purpose: in an
+/// aggregate, `null` is a group of its own and says so in the table; in the trace views an
+/// empty cell is "nothing here".
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// A cell with no value is left out of its NDJSON object (else written as `null`).
+    pub omit_absent: bool,
+    /// A cell with no value, in the terminal table (CSV always leaves it empty).
+    pub absent_text: &'static str,
+    /// A JSON `null`, in the table and in CSV.
+    pub null_text: &'static str,
+    /// Numbers rounded for people in the terminal table (machine formats never round).
+    pub human_numbers: bool,
+    /// Lists as their items joined by commas in the table and CSV (else as compact JSON).
+    pub join_lists: bool,
+}
+
+impl Style {
+    /// The trace views: empty for nothing, lists joined, numbers as they are.
+    pub const SUMMARY: Style = Style {
+        omit_absent: true,
+        absent_text: "",
+        null_text: "",
+        human_numbers: false,
+        join_lists: true,
+    };
+    /// Aggregate results: `null` groups and metrics say `null`, numbers rounded for people.
+    pub const AGGREGATE: Style = Style {
+        omit_absent: false,
+        absent_text: "null",
+        null_text: "null",
+        human_numbers: true,
+        join_lists: false,
+    };
+}
+
+/// A result table: named columns and rows of cells (`None`: no value), built whole before it
+/// is written, so column widths are known. Every command's table, CSV and NDJSON of results
+/// are written by [`Grid::write`].
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Column names, in order.
+    pub columns: Vec<String>,
+    /// One cell per column per row.
+    pub rows: Vec<Vec<Option<Value>>>,
+    /// How the cells read.
+    pub style: Style,
+}
+
+impl Grid {
+    /// The `columns` of JSON objects (keys they do not have are cells with no value).
+    pub fn from_objects(columns: &[&str], rows: &[Map<String, Value>], style: Style) -> Grid {
+        Grid {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| columns.iter().map(|c| r.get(*c).cloned()).collect())
+                .collect(),
+            style,
+        }
+    }
+
+    /// The text of a cell: `human` for the terminal table, else for CSV.
+    fn text(&self, v: Option<&Value>, human: bool) -> String {
+        let st = &self.style;
+        match v {
+            None if human => st.absent_text.to_string(),
+            None => String::new(),
+            Some(Value::Null) => st.null_text.to_string(),
+            Some(Value::Array(a)) if st.join_lists => a
+                .iter()
+                .map(|v| cell(Some(v)))
+                .collect::<Vec<_>>()
+                .join(","),
+            Some(Value::Number(n)) if human && st.human_numbers => super::cell::human_number(n),
+            v => cell(v),
+        }
+    }
+
+    /// The terminal table's text of row `row`, column `col` (charts label their bars with it).
+    pub fn cell_text(&self, row: usize, col: usize) -> String {
+        self.text(self.rows[row][col].as_ref(), true)
+    }
+
+    /// Row `i` as a JSON object in column order.
+    pub fn object(&self, i: usize) -> Map<String, Value> {
+        self.columns
             .iter()
-            .map(|v| cell(Some(v)))
-            .collect::<Vec<_>>()
-            .join(","),
-        Some(Value::Null) | None => String::new(),
-        v => cell(v),
+            .zip(&self.rows[i])
+            .filter_map(|(c, v)| match v {
+                None if self.style.omit_absent => None,
+                v => Some((c.clone(), v.clone().unwrap_or(Value::Null))),
+            })
+            .collect()
+    }
+
+    /// Writes the grid in `format` to `out` (stdout when `None`), committed when complete.
+    pub fn write(&self, format: RowFormat, out: Option<&PathBuf>) -> ObsResult<()> {
+        let mut dest = Destination::open(out)?;
+        match format.resolve(out) {
+            RowFormat::Table | RowFormat::Auto => {
+                let cells = self
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(|v| self.text(v.as_ref(), true)).collect())
+                    .collect();
+                let t = super::table::human(self.columns.clone(), cells);
+                writeln!(dest, "{t}")?;
+            }
+            RowFormat::Ndjson => {
+                for i in 0..self.rows.len() {
+                    serde_json::to_writer(&mut dest, &self.object(i))?;
+                    dest.write_all(b"\n")?;
+                }
+            }
+            RowFormat::Csv => {
+                let mut w = csv::Writer::from_writer(&mut dest);
+                w.write_record(&self.columns)?;
+                for r in &self.rows {
+                    w.write_record(r.iter().map(|v| self.text(v.as_ref(), false)))?;
+                }
+                w.flush()?;
+            }
+        }
+        dest.commit()
     }
 }
 
 /// Writes the `header` columns of `rows`, in header order, in every format (other keys of a
-/// row are left out).
+/// row are left out), as the trace views show them.
 pub fn write_rows(
     header: &[&str],
     rows: &[Map<String, Value>],
     format: RowFormat,
     out: Option<&PathBuf>,
 ) -> ObsResult<()> {
-    let mut dest = Destination::open(out)?;
-    match format.resolve(out) {
-        RowFormat::Table | RowFormat::Auto => {
-            let cells = rows
-                .iter()
-                .map(|r| header.iter().map(|h| text(r.get(*h))).collect())
-                .collect();
-            let t = super::table::human(header.iter().map(|h| h.to_string()).collect(), cells);
-            writeln!(dest, "{t}")?;
-        }
-        RowFormat::Ndjson => {
-            for r in rows {
-                let ordered: Map<String, Value> = header
-                    .iter()
-                    .filter_map(|h| r.get(*h).map(|v| (h.to_string(), v.clone())))
-                    .collect();
-                serde_json::to_writer(&mut dest, &ordered)?;
-                dest.write_all(b"\n")?;
-            }
-        }
-        RowFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut dest);
-            w.write_record(header)?;
-            for r in rows {
-                w.write_record(header.iter().map(|h| text(r.get(*h))))?;
-            }
-            w.flush()?;
-        }
-    }
-    dest.commit()
+    Grid::from_objects(header, rows, Style::SUMMARY).write(format, out)
 }
 
 /// `COLUMN[:asc]` → (column, descending).

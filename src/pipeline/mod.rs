@@ -203,7 +203,8 @@ where
 }
 
 /// Unmaps `map` on a thread of its own, if this is its last holder. Unmapping a large file
-/// costs a page table entry per 4 KiB page: 20 ms for 300 MB here. Dropped by the worker that
+/// costs a page table entry per 4 KiB page: 20 ms for the 300 MB of spans
+/// `scripts/compare-trace.sh` makes. Dropped by the worker that
 /// finished the last chunk, it held up the end of the pass (the pool waits for its jobs), with
 /// the other core idle; this way the work after the pass goes on meanwhile.
 fn unmap_later(map: Option<Arc<memmap2::Mmap>>) {

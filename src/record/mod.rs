@@ -67,7 +67,7 @@ impl<'a> Record<'a> {
         match path.top_level_keys() {
             // The usual path, of one top-level key: one lookup, where checking that the key is
             // projected and then walking took two (per line and per field read, that showed
-            // in `aggregate`'s profile).
+            // in `aggregate`'s profile: `benches/aggregate.rs`).
             [key] => match self.proj.slot(key) {
                 Some(i) => path.resolve(&|_| self.slots[i].as_ref()),
                 None => path.resolve_in(self.full().ok()?),

@@ -15,6 +15,7 @@ use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
 use crate::expr::Expr;
 use crate::output::es_bulk::{BulkOptions, BulkRender};
+use crate::output::rows::RowFormat;
 use crate::output::{chart, Destination, Format, Render, Rendered};
 use crate::record::time::TimeSpec;
 use crate::record::{FieldPath, Record};
@@ -81,36 +82,10 @@ pub fn write(
             frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
         }
         Format::Table | Format::Pretty | Format::Auto => {
-            let cells = (0..table.rows.len())
-                .map(|r| (0..table.header.len()).map(|c| table.text(r, c)).collect())
-                .collect();
-            let t = crate::output::table::human(table.header.clone(), cells);
-            let mut dest = Destination::open(out)?;
-            writeln!(dest, "{t}")?;
-            dest.commit()?;
+            table.grid().write(RowFormat::Table, out)?
         }
-        Format::Ndjson => {
-            let mut dest = Destination::open(out)?;
-            for i in 0..table.rows.len() {
-                serde_json::to_writer(&mut dest, &table.object(i))?;
-                dest.write_all(b"\n")?;
-            }
-            dest.commit()?;
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Destination::open(out)?);
-            w.write_record(&table.header)?;
-            for r in 0..table.rows.len() {
-                let cells: Vec<String> = (0..table.header.len())
-                    .map(|c| match &table.rows[r][c] {
-                        None => String::new(),
-                        Some(_) => table.exact_text(r, c),
-                    })
-                    .collect();
-                w.write_record(&cells)?;
-            }
-            w.into_inner().map_err(|e| e.into_error())?.commit()?;
-        }
+        Format::Ndjson => table.grid().write(RowFormat::Ndjson, out)?,
+        Format::Csv => table.grid().write(RowFormat::Csv, out)?,
         Format::EsBulk => write_bulk(
             table,
             bulk.ok_or_else(|| ObsError::Internal("es-bulk output needs bulk options".into()))?,
@@ -175,10 +150,11 @@ fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> Ob
 pub fn write_chart(table: &Table, plan: &Plan, out: Option<&PathBuf>) -> ObsResult<()> {
     let metric = table.header.len() - table.metric_count;
     let title = table.header[metric].clone();
+    let grid = table.grid();
     let value = |r: usize| table.rows[r][metric].as_ref().and_then(Value::as_f64);
     let label = |r: usize| {
         let first_key = usize::from(plan.every.is_some());
-        let parts: Vec<String> = (first_key..metric).map(|c| table.text(r, c)).collect();
+        let parts: Vec<String> = (first_key..metric).map(|c| grid.cell_text(r, c)).collect();
         if parts.is_empty() {
             "all".to_string()
         } else {

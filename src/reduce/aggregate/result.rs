@@ -13,6 +13,7 @@ use super::keys;
 use super::plan::Plan;
 use super::spec::MetricKind;
 use crate::error::ObsError;
+use crate::output::rows::{Grid, Style};
 
 /// Most buckets a series may span; more means `--every` is far too fine for the data.
 const MAX_BUCKETS: usize = 1_000_000;
@@ -269,22 +270,23 @@ impl Table {
         obj
     }
 
-    /// Cell text for the terminal table (`null` for the null group), numbers rounded for
-    /// people.
-    pub fn text(&self, row: usize, col: usize) -> String {
-        match self.object(row).get(&self.header[col]) {
-            None | Some(Value::Null) => "null".to_string(),
-            Some(Value::Number(n)) => crate::output::cell::human_number(n),
-            Some(v) => crate::decode::value::value_text(v).into_owned(),
-        }
-    }
-
-    /// Cell text for machine formats (CSV): numbers at full precision, as NDJSON has them, so
-    /// a CSV round trip loses nothing.
-    pub fn exact_text(&self, row: usize, col: usize) -> String {
-        match self.object(row).get(&self.header[col]) {
-            None | Some(Value::Null) => "null".to_string(),
-            Some(v) => crate::decode::value::value_text(v).into_owned(),
+    /// The result as a grid, time buckets as RFC 3339 in the zone, for the table, NDJSON and
+    /// CSV writers.
+    pub fn grid(&self) -> Grid {
+        Grid {
+            columns: self.header.clone(),
+            rows: (0..self.rows.len())
+                .map(|i| {
+                    let obj = self.object(i);
+                    (0..self.header.len())
+                        .map(|c| match &self.rows[i][c] {
+                            None => None,
+                            Some(_) => obj.get(&self.header[c]).cloned(),
+                        })
+                        .collect()
+                })
+                .collect(),
+            style: Style::AGGREGATE,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Traces built from the rows: trees, per-trace summaries, critical paths, self times
-//! ([`traces`]), per-operation statistics ([`stats`]) and service dependencies ([`deps`]).
+//! ([`traces`]), per-operation statistics ([`mod@stats`]) and service dependencies ([`mod@deps`]).
 
 pub mod deps;
 pub mod stats;

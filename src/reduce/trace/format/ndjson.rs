@@ -145,7 +145,7 @@ struct Core {
 
 /// Reads the core of a span from its role values, which `get` finds (borrowed, and only for the
 /// roles read: building an array of every role per line, or copying cells, showed in
-/// profiles); one definition for the first pass (cells borrowed from the line) and for
+/// profiles of `benches/trace.rs`); one definition for the first pass (cells borrowed from the line) and for
 /// read-back (a decoded object).
 /// `hex` gives an id role's value as the decoder read it on the way, when it did.
 fn core<'c, 'a: 'c>(
