@@ -161,7 +161,7 @@ impl ObsError {
 }
 
 /// What was being done, said before an error of the library: `ObsError`'s counterpart of
-/// `anyhow::Context`, so that library code keeps typed errors and the same messages.
+/// the `Context` of anyhow, so that library code keeps typed errors and the same messages.
 pub trait Context<T> {
     /// The error, if any, as `what: cause`.
     fn context(self, what: &str) -> ObsResult<T>;
@@ -175,5 +175,25 @@ impl<T, E: Into<ObsError>> Context<T> for Result<T, E> {
     }
     fn with_context<S: Into<String>>(self, what: impl FnOnce() -> S) -> ObsResult<T> {
         self.map_err(|e| e.into().context(what()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_said_before_the_cause_and_keeps_a_closed_pipe_visible() {
+        let pipe = || io::Error::from(io::ErrorKind::BrokenPipe);
+        let e = Err::<(), _>(pipe()).context("writing out.csv").unwrap_err();
+        assert!(e.is_broken_pipe());
+        // What `obs: {e:#}` prints: the context, then its cause.
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(e.to_string(), "writing out.csv");
+        assert_eq!(cause, Some(pipe().to_string()));
+        let csv = ObsError::from(csv::Error::from(pipe()));
+        assert!(csv.is_broken_pipe());
+        assert!(!ObsError::Usage("x".into()).is_broken_pipe());
+        assert!(!ObsError::Write(io::Error::other("disk full")).is_broken_pipe());
     }
 }

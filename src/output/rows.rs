@@ -214,3 +214,49 @@ pub fn sort_rows(rows: &mut [Map<String, Value>], column: &str, desc: bool) -> O
     });
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn grid(style: Style) -> Grid {
+        Grid {
+            columns: vec!["k".into(), "n".into(), "l".into()],
+            rows: vec![
+                vec![Some(json!("a")), Some(json!(1500.0)), Some(json!(["x", 2]))],
+                vec![Some(Value::Null), None, None],
+            ],
+            style,
+        }
+    }
+
+    #[test]
+    fn trace_views_leave_absent_cells_out_and_join_lists() {
+        let g = grid(Style::SUMMARY);
+        assert_eq!(g.cell_text(0, 1), "1500.0", "numbers as they are");
+        assert_eq!(g.cell_text(0, 2), "x,2");
+        assert_eq!(g.cell_text(1, 0), "");
+        assert_eq!(g.cell_text(1, 1), "");
+        assert_eq!(Value::Object(g.object(1)), json!({"k": null}));
+    }
+
+    #[test]
+    fn aggregates_say_null_and_round_only_for_people() {
+        let g = grid(Style::AGGREGATE);
+        assert_eq!(g.cell_text(0, 1), "1500", "rounded in the table");
+        assert_eq!(
+            g.text(Some(&json!(1500.0)), false),
+            "1500.0",
+            "exact in CSV"
+        );
+        assert_eq!(g.cell_text(0, 2), r#"["x",2]"#);
+        assert_eq!(g.cell_text(1, 0), "null");
+        assert_eq!(g.cell_text(1, 1), "null");
+        assert_eq!(g.text(None, false), "", "CSV leaves no value empty");
+        assert_eq!(
+            Value::Object(g.object(1)),
+            json!({"k": null, "n": null, "l": null})
+        );
+    }
+}
