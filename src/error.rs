@@ -185,7 +185,9 @@ mod tests {
     #[test]
     fn context_is_said_before_the_cause_and_keeps_a_closed_pipe_visible() {
         let pipe = || io::Error::from(io::ErrorKind::BrokenPipe);
-        let e = Err::<(), _>(pipe()).context("writing out.csv").unwrap_err();
+        let Err(e) = Err::<(), _>(pipe()).context("writing out.csv") else {
+            panic!("an error stays an error")
+        };
         assert!(e.is_broken_pipe());
         // What `obs: {e:#}` prints: the context, then its cause.
         let cause = std::error::Error::source(&e).map(ToString::to_string);
