@@ -118,23 +118,30 @@ pub struct TimeWindow {
 pub fn time(args: &TimeArgs) -> anyhow::Result<TimeWindow> {
     let spec = TimeSpec::new(args.time_field.as_deref(), args.tz.as_deref())?
         .with_format(args.time_format.as_deref())?;
+    let (since, until) = window(args.since.as_deref(), args.until.as_deref(), spec.tz)?;
+    Ok(TimeWindow { spec, since, until })
+}
+
+/// One end of a time window: none when not given.
+pub type Bound = Option<DateTime<Utc>>;
+
+/// `--since` and `--until` as instants (dates, `today` and offset-less times read in `tz`),
+/// refused when no instant could lie between them. Every command that takes the pair reads it
+/// here, so the forms accepted and the errors given are the same everywhere.
+pub fn window(
+    since: Option<&str>,
+    until: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> anyhow::Result<(Bound, Bound)> {
     let now = Utc::now();
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| parse_bound(s, now, spec.tz))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|s| parse_bound(s, now, spec.tz))
-        .transpose()?;
+    let since = since.map(|s| parse_bound(s, now, tz)).transpose()?;
+    let until = until.map(|s| parse_bound(s, now, tz)).transpose()?;
     if let (Some(s), Some(u)) = (since, until) {
         if s >= u {
             bail!("--since ({s}) is not before --until ({u}): no record could match");
         }
     }
-    Ok(TimeWindow { spec, since, until })
+    Ok((since, until))
 }
 
 /// The concrete output format (`auto` resolved by whether stdout is a terminal).

@@ -477,6 +477,33 @@ fn list_filters_sorts_and_reports_bad_lines() {
         ids(&["--where", "findings=orphan or spans=2"]),
         ["bbbb", "cccc"]
     );
+    // --since/--until read as grep's do: the same forms (relative ones start with '-'), the
+    // same refusal of an empty window.
+    assert_eq!(ids(&["--since", "2026-11-25T10:00:00Z"]), ["aaaa", "cccc"]);
+    assert_eq!(ids(&["--until", "2026-11-25T10:00:00Z"]), ["bbbb"]);
+    let r = obs(
+        sc.path(),
+        &["trace", "list", "spans.ndjson", "--since", "-3h"],
+    );
+    assert_eq!(
+        r.code, 1,
+        "relative time accepted, nothing that recent: {}",
+        r.stderr
+    );
+    let r = obs(
+        sc.path(),
+        &[
+            "trace",
+            "list",
+            "spans.ndjson",
+            "--since",
+            "2026-11-26",
+            "--until",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is not before --until"), "{}", r.stderr);
     let r = obs(
         sc.path(),
         &["trace", "list", "spans.ndjson", "--sort", "nosuch"],

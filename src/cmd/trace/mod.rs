@@ -28,7 +28,7 @@ use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::rows::RowFormat;
 use crate::pipeline::accounting::{Counts, Ledger};
-use crate::record::time::{parse_bound, parse_tz};
+use crate::record::time::parse_tz;
 use crate::reduce::trace::analysis::{Summary, Traces};
 use crate::reduce::trace::collect::{collect, Pass, Spans};
 use crate::reduce::trace::format::{Decoding, InputFormat, SpanFields};
@@ -154,10 +154,10 @@ pub struct SelectArgs {
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
     pub where_expr: Option<String>,
     /// Keep traces starting at or after this time (RFC 3339, a date, `today`, `-3h`…).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Keep traces starting before this time.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,
 }
 
@@ -323,14 +323,9 @@ fn select(l: &mut Loaded, sel: &SelectArgs) -> anyhow::Result<Vec<Summary>> {
         .as_deref()
         .map(|e| Expr::parse_in(e, l.tz))
         .transpose()?;
-    let now = chrono::Utc::now();
-    let bound = |s: &Option<String>| -> anyhow::Result<Option<i64>> {
-        Ok(s.as_deref()
-            .map(|s| parse_bound(s, now, l.tz))
-            .transpose()?
-            .and_then(|t| t.timestamp_nanos_opt()))
-    };
-    let (since, until) = (bound(&sel.since)?, bound(&sel.until)?);
+    let (since, until) = setup::window(sel.since.as_deref(), sel.until.as_deref(), l.tz)?;
+    let nanos = |t: setup::Bound| t.and_then(|t| t.timestamp_nanos_opt());
+    let (since, until) = (nanos(since), nanos(until));
     let traces = &l.traces;
     let all: Vec<Summary> = (0..traces.trees.len())
         .into_par_iter()
