@@ -195,16 +195,8 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         since,
         until,
     } = setup::time(&args.time)?;
-    let format = match Format::from(args.output.format) {
-        Format::Auto | Format::Pretty
-            if args.output.output.is_none()
-                && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
-        {
-            Format::Table
-        }
-        Format::Auto => Format::Ndjson,
-        f => f,
-    };
+    let format =
+        Format::from(args.output.format).resolve(args.output.output.as_ref(), Format::Table);
     if format == Format::Parquet && args.output.output.is_none() {
         bail!("--format parquet needs -o FILE");
     }

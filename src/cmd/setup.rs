@@ -146,11 +146,7 @@ pub fn window(
 
 /// The concrete output format (`auto` resolved by whether stdout is a terminal).
 pub fn format(out: &OutputArgs) -> Format {
-    match out.format {
-        Format::Auto if out.output.is_none() && std::io::stdout().is_terminal() => Format::Pretty,
-        Format::Auto => Format::Ndjson,
-        f => f,
-    }
+    out.format.resolve(out.output.as_ref(), Format::Pretty)
 }
 
 /// `--fields`, parsed.

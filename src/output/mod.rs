@@ -49,6 +49,23 @@ pub enum Format {
     Parquet,
 }
 
+impl Format {
+    /// `auto` resolved: `on_terminal` when the output is a terminal, NDJSON otherwise. Every
+    /// command's `--format auto` is resolved by [`writes_to_terminal`], so they agree.
+    pub fn resolve(self, out: Option<&PathBuf>, on_terminal: Format) -> Format {
+        match self {
+            Format::Auto if writes_to_terminal(out) => on_terminal,
+            Format::Auto => Format::Ndjson,
+            f => f,
+        }
+    }
+}
+
+/// Whether output goes to a terminal: no `-o FILE`, and stdout is one.
+pub fn writes_to_terminal(out: Option<&PathBuf>) -> bool {
+    out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// A record rendered as a table or CSV row: (column, cell) in record order.
 pub type Row = Vec<(String, String)>;
 

@@ -1,7 +1,8 @@
-//! Result tables (aggregate results, trace lists, statistics, dependencies, findings) and their
-//! one writer per format: terminal table, NDJSON and CSV. Every row is built before the first
-//! is written, so column widths are known; grep's streaming table and CSV sinks format their
-//! cells with the same `output::cell` rules.
+//! Result tables (aggregate results, trace lists, statistics, dependencies, findings, and the
+//! rows of `obs grep -f table`) and their one writer per format: terminal table, NDJSON and CSV.
+//! Every row is built before the first is written, so column widths are known. grep's CSV sink
+//! is the one that streams instead (its memory stays bounded whatever the output's size), and
+//! formats its cells with the same `output::cell` rules.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -29,11 +30,7 @@ impl RowFormat {
     /// `auto` resolved by whether the output is a terminal.
     pub fn resolve(self, out: Option<&PathBuf>) -> RowFormat {
         match self {
-            RowFormat::Auto
-                if out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
-            {
-                RowFormat::Table
-            }
+            RowFormat::Auto if super::writes_to_terminal(out) => RowFormat::Table,
             RowFormat::Auto => RowFormat::Ndjson,
             f => f,
         }
@@ -65,6 +62,14 @@ impl Style {
         null_text: "",
         human_numbers: false,
         join_lists: true,
+    };
+    /// Records (`obs grep -f table`): cells are already text, a field a record lacks is empty.
+    pub const RECORDS: Style = Style {
+        omit_absent: true,
+        absent_text: "",
+        null_text: "",
+        human_numbers: false,
+        join_lists: false,
     };
     /// Aggregate results: `null` groups and metrics say `null`, numbers rounded for people.
     pub const AGGREGATE: Style = Style {
@@ -136,19 +141,23 @@ impl Grid {
             .collect()
     }
 
+    /// Writes the grid as a table for people (see [`super::table::human`]) to `w`.
+    pub fn write_table(&self, w: &mut impl std::io::Write) -> ObsResult<()> {
+        let cells = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|v| self.text(v.as_ref(), true)).collect())
+            .collect();
+        let t = super::table::human(self.columns.clone(), cells);
+        writeln!(w, "{t}")?;
+        Ok(())
+    }
+
     /// Writes the grid in `format` to `out` (stdout when `None`), committed when complete.
     pub fn write(&self, format: RowFormat, out: Option<&PathBuf>) -> ObsResult<()> {
         let mut dest = Destination::open(out)?;
         match format.resolve(out) {
-            RowFormat::Table | RowFormat::Auto => {
-                let cells = self
-                    .rows
-                    .iter()
-                    .map(|r| r.iter().map(|v| self.text(v.as_ref(), true)).collect())
-                    .collect();
-                let t = super::table::human(self.columns.clone(), cells);
-                writeln!(dest, "{t}")?;
-            }
+            RowFormat::Table | RowFormat::Auto => self.write_table(&mut dest)?,
             RowFormat::Ndjson => {
                 for i in 0..self.rows.len() {
                     serde_json::to_writer(&mut dest, &self.object(i))?;

@@ -1,9 +1,13 @@
-//! Rows for the table and CSV sinks, and the table sink itself (comfy-table).
+//! Rows for the table and CSV sinks, the table sink (its rows written as a [`Grid`]), and the
+//! layout of a table for people (comfy-table).
 
 use crate::error::{ObsError, ObsResult};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
 
+use serde_json::Value;
+
 use super::cell::text as cell;
+use super::rows::{Grid, Style};
 use super::{Destination, Render, Rendered, Row, Sink};
 use crate::record::{FieldPath, Record};
 
@@ -84,29 +88,33 @@ impl Sink for TableSink {
     }
 
     fn finish(mut self: Box<Self>) -> ObsResult<()> {
-        use std::io::Write;
-        let cols = columns_of(&self.rows);
-        let cells: Vec<Vec<String>> = self
+        let columns = columns_of(&self.rows);
+        let rows = self
             .rows
             .iter()
             .map(|row| {
-                cols.iter()
+                columns
+                    .iter()
                     .map(|c| {
                         row.iter()
                             .find(|(k, _)| k == c)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default()
+                            .map(|(_, v)| Value::String(v.clone()))
                     })
                     .collect()
             })
             .collect();
-        let table = human(cols, cells);
+        let grid = Grid {
+            columns,
+            rows,
+            style: Style::RECORDS,
+        };
         let mut dest = self
             .dest
             .take()
             .ok_or_else(|| ObsError::Internal("table already written".into()))?;
-        if !self.rows.is_empty() {
-            writeln!(dest, "{table}")?;
+        // No record, no table: an empty output rather than a header with nothing under it.
+        if !grid.rows.is_empty() {
+            grid.write_table(&mut dest)?;
         }
         dest.commit()
     }

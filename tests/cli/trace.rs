@@ -454,11 +454,15 @@ fn list_filters_sorts_and_reports_bad_lines() {
     let lines = r.lines();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
     assert!(lines[1].starts_with("aaaa"));
-    let ids = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["trace", "list", "spans.ndjson", "-f", "ndjson"];
+    let list = |args: &[&str]| {
+        let mut all = vec!["trace", "list", "spans.ndjson"];
         all.extend(args);
-        let r = obs(sc.path(), &all);
-        json_lines(&r.stdout)
+        obs(sc.path(), &all)
+    };
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["-f", "ndjson"];
+        all.extend(args);
+        json_lines(&list(&all).stdout)
             .iter()
             .map(|v| v["trace_id"].as_str().unwrap_or("")[..4].to_string())
             .collect()
@@ -481,45 +485,19 @@ fn list_filters_sorts_and_reports_bad_lines() {
     // same refusal of an empty window.
     assert_eq!(ids(&["--since", "2026-11-25T10:00:00Z"]), ["aaaa", "cccc"]);
     assert_eq!(ids(&["--until", "2026-11-25T10:00:00Z"]), ["bbbb"]);
-    let r = obs(
-        sc.path(),
-        &["trace", "list", "spans.ndjson", "--since", "-3h"],
-    );
+    let r = list(&["--since", "-3h"]);
     assert_eq!(
         r.code, 1,
-        "relative time accepted, nothing that recent: {}",
+        "relative time taken, nothing so recent: {}",
         r.stderr
     );
-    let r = obs(
-        sc.path(),
-        &[
-            "trace",
-            "list",
-            "spans.ndjson",
-            "--since",
-            "2026-11-26",
-            "--until",
-            "2026-11-25",
-        ],
-    );
+    let r = list(&["--since", "2026-11-26", "--until", "2026-11-25"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("is not before --until"), "{}", r.stderr);
-    let r = obs(
-        sc.path(),
-        &["trace", "list", "spans.ndjson", "--sort", "nosuch"],
-    );
+    let r = list(&["--sort", "nosuch"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no column 'nosuch'"), "{}", r.stderr);
-    let r = obs(
-        sc.path(),
-        &[
-            "trace",
-            "list",
-            "spans.ndjson",
-            "--where",
-            "root.name=nothing",
-        ],
-    );
+    let r = list(&["--where", "root.name=nothing"]);
     assert_eq!(r.code, 1);
 }
 
