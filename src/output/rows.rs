@@ -159,8 +159,19 @@ impl Grid {
         match format.resolve(out) {
             RowFormat::Table | RowFormat::Auto => self.write_table(&mut dest)?,
             RowFormat::Ndjson => {
-                for i in 0..self.rows.len() {
-                    serde_json::to_writer(&mut dest, &self.object(i))?;
+                // A column named twice (a key and a metric both called `count`) is one key
+                // of the object, as `object` gives it; otherwise rows go out straight from
+                // their cells.
+                let unique = {
+                    let mut seen = std::collections::HashSet::new();
+                    self.columns.iter().all(|c| seen.insert(c))
+                };
+                for row in 0..self.rows.len() {
+                    if unique {
+                        serde_json::to_writer(&mut dest, &RowRef { grid: self, row })?;
+                    } else {
+                        serde_json::to_writer(&mut dest, &self.object(row))?;
+                    }
                     dest.write_all(b"\n")?;
                 }
             }
@@ -174,6 +185,28 @@ impl Grid {
             }
         }
         dest.commit()
+    }
+}
+
+/// Row `row` of a grid as the JSON object [`Grid::object`] gives, serialized from the cells
+/// without copying them: a large result's NDJSON builds no second copy of its rows.
+struct RowRef<'a> {
+    grid: &'a Grid,
+    row: usize,
+}
+
+impl serde::Serialize for RowRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let g = self.grid;
+        let mut m = s.serialize_map(None)?;
+        for (c, v) in g.columns.iter().zip(&g.rows[self.row]) {
+            match v {
+                None if g.style.omit_absent => {}
+                v => m.serialize_entry(c, v.as_ref().unwrap_or(&Value::Null))?,
+            }
+        }
+        m.end()
     }
 }
 
@@ -237,6 +270,18 @@ mod tests {
                 vec![Some(Value::Null), None, None],
             ],
             style,
+        }
+    }
+
+    #[test]
+    fn rows_serialize_as_their_objects() {
+        for style in [Style::SUMMARY, Style::AGGREGATE] {
+            let g = grid(style);
+            for row in 0..g.rows.len() {
+                let direct = serde_json::to_string(&RowRef { grid: &g, row }).ok();
+                assert!(direct.is_some());
+                assert_eq!(direct, serde_json::to_string(&g.object(row)).ok());
+            }
         }
     }
 
