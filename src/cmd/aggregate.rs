@@ -181,6 +181,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
     let every = args.every.as_deref().map(Every::parse).transpose()?;
     let weight = FieldPath::parse(args.weight.as_deref().unwrap_or(DEFAULT_WEIGHT))?;
     let plan = Plan::new(keys, metrics, every, weight);
+    plan.check_columns().map_err(anyhow::Error::msg)?;
     let gates = args
         .fail_if
         .iter()

@@ -159,9 +159,9 @@ impl Grid {
         match format.resolve(out) {
             RowFormat::Table | RowFormat::Auto => self.write_table(&mut dest)?,
             RowFormat::Ndjson => {
-                // A column named twice (a key and a metric both called `count`) is one key
-                // of the object, as `object` gives it; otherwise rows go out straight from
-                // their cells.
+                // Rows go out straight from their cells. Two columns of one name (which no
+                // command makes: `aggregate` refuses them) would be one key of the object, as
+                // `object` gives it, so such a grid takes that way.
                 let unique = {
                     let mut seen = std::collections::HashSet::new();
                     self.columns.iter().all(|c| seen.insert(c))

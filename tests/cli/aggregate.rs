@@ -375,6 +375,29 @@ fn bad_input_is_accounted_and_bad_specs_are_errors() {
         args.extend_from_slice(bad);
         assert_eq!(s.run(&args).code, 2, "{bad:?}");
     }
+    // Two columns of one name would leave one of them out of every row's object.
+    for twice in [
+        &["--by", "svc", "--agg", "count as svc"][..],
+        &["--by", "count"],
+        &["--by", "svc,svc"],
+        &["--by", "time", "--every", "1h"],
+    ] {
+        let mut args = vec!["aggregate", "a.ndjson"];
+        args.extend_from_slice(twice);
+        let r = s.run(&args);
+        assert_eq!(r.code, 2, "{twice:?}");
+        assert!(r.stderr.contains("two columns named"), "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    let r = s.run(&[
+        "aggregate",
+        "a.ndjson",
+        "--by",
+        "count",
+        "--agg",
+        "count as n",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let r = s.run(&["aggregate", "a.ndjson", "--where", "svc=nothing"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
 }

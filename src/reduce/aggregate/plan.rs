@@ -181,6 +181,21 @@ impl Plan {
             .collect()
     }
 
+    /// Refuses a result with two columns of one name (`--by level --agg 'count as level'`,
+    /// `--by count` beside the default `count`, a key given twice, a key called `time` with
+    /// `--every`): each row is an object keyed by column, so one of the two would be lost.
+    pub fn check_columns(&self) -> Result<(), String> {
+        let header = self.header();
+        for (i, name) in header.iter().enumerate() {
+            if header[..i].contains(name) {
+                return Err(format!(
+                    "the result would have two columns named '{name}' (from --by, --agg or                      --every's 'time'); name a metric with `as NAME`, e.g. --agg 'count as n'"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Refuses a `--fail-if` gate that reads a column the result will not have (a typo, or
     /// `p95` when only `p99` is computed): such a gate could never hold, so it would pass
     /// whatever the data says.
