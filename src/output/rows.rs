@@ -86,7 +86,8 @@ impl Style {
 /// are written by [`Grid::write`].
 #[derive(Debug, Clone)]
 pub struct Grid {
-    /// Column names, in order.
+    /// Column names, in order, each once (an NDJSON row is an object keyed by them; the
+    /// commands see to it: `aggregate` refuses a name twice, the others have fixed columns).
     pub columns: Vec<String>,
     /// One cell per column per row.
     pub rows: Vec<Vec<Option<Value>>>,
@@ -129,16 +130,10 @@ impl Grid {
         self.text(self.rows[row][col].as_ref(), true)
     }
 
-    /// Row `i` as a JSON object in column order.
-    pub fn object(&self, i: usize) -> Map<String, Value> {
-        self.columns
-            .iter()
-            .zip(&self.rows[i])
-            .filter_map(|(c, v)| match v {
-                None if self.style.omit_absent => None,
-                v => Some((c.clone(), v.clone().unwrap_or(Value::Null))),
-            })
-            .collect()
+    /// Row `row` as a JSON object in column order, serialized straight from the cells (NDJSON
+    /// of a large result builds no copy of its rows).
+    pub fn object(&self, row: usize) -> RowObject<'_> {
+        RowObject { grid: self, row }
     }
 
     /// Writes the grid as a table for people (see [`super::table::human`]) to `w`.
@@ -159,19 +154,8 @@ impl Grid {
         match format.resolve(out) {
             RowFormat::Table | RowFormat::Auto => self.write_table(&mut dest)?,
             RowFormat::Ndjson => {
-                // Rows go out straight from their cells. Two columns of one name (which no
-                // command makes: `aggregate` refuses them) would be one key of the object, as
-                // `object` gives it, so such a grid takes that way.
-                let unique = {
-                    let mut seen = std::collections::HashSet::new();
-                    self.columns.iter().all(|c| seen.insert(c))
-                };
                 for row in 0..self.rows.len() {
-                    if unique {
-                        serde_json::to_writer(&mut dest, &RowRef { grid: self, row })?;
-                    } else {
-                        serde_json::to_writer(&mut dest, &self.object(row))?;
-                    }
+                    serde_json::to_writer(&mut dest, &self.object(row))?;
                     dest.write_all(b"\n")?;
                 }
             }
@@ -188,14 +172,13 @@ impl Grid {
     }
 }
 
-/// Row `row` of a grid as the JSON object [`Grid::object`] gives, serialized from the cells
-/// without copying them: a large result's NDJSON builds no second copy of its rows.
-struct RowRef<'a> {
+/// One row of a [`Grid`] as a JSON object: its cells under their column names, in order.
+pub struct RowObject<'a> {
     grid: &'a Grid,
     row: usize,
 }
 
-impl serde::Serialize for RowRef<'_> {
+impl serde::Serialize for RowObject<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let g = self.grid;
@@ -274,25 +257,21 @@ mod tests {
     }
 
     #[test]
-    fn rows_serialize_as_their_objects() {
-        for style in [Style::SUMMARY, Style::AGGREGATE] {
-            let g = grid(style);
-            for row in 0..g.rows.len() {
-                let direct = serde_json::to_string(&RowRef { grid: &g, row }).ok();
-                assert!(direct.is_some());
-                assert_eq!(direct, serde_json::to_string(&g.object(row)).ok());
-            }
-        }
-    }
-
-    #[test]
     fn trace_views_leave_absent_cells_out_and_join_lists() {
         let g = grid(Style::SUMMARY);
         assert_eq!(g.cell_text(0, 1), "1500.0", "numbers as they are");
         assert_eq!(g.cell_text(0, 2), "x,2");
         assert_eq!(g.cell_text(1, 0), "");
         assert_eq!(g.cell_text(1, 1), "");
-        assert_eq!(Value::Object(g.object(1)), json!({"k": null}));
+        assert_eq!(
+            serde_json::to_value(g.object(1)).ok(),
+            Some(json!({"k": null}))
+        );
+        assert_eq!(
+            serde_json::to_string(&g.object(0)).ok().as_deref(),
+            Some(r#"{"k":"a","n":1500.0,"l":["x",2]}"#),
+            "cells in column order, numbers as they are"
+        );
     }
 
     #[test]
@@ -309,8 +288,8 @@ mod tests {
         assert_eq!(g.cell_text(1, 1), "null");
         assert_eq!(g.text(None, false), "", "CSV leaves no value empty");
         assert_eq!(
-            Value::Object(g.object(1)),
-            json!({"k": null, "n": null, "l": null})
+            serde_json::to_value(g.object(1)).ok(),
+            Some(json!({"k": null, "n": null, "l": null}))
         );
     }
 }

@@ -89,16 +89,16 @@ impl Sink for TableSink {
 
     fn finish(mut self: Box<Self>) -> ObsResult<()> {
         let columns = columns_of(&self.rows);
-        let rows = self
-            .rows
-            .iter()
-            .map(|row| {
+        // The cells move into the grid: a large table is not held twice.
+        let rows = std::mem::take(&mut self.rows)
+            .into_iter()
+            .map(|mut row| {
                 columns
                     .iter()
                     .map(|c| {
-                        row.iter()
+                        row.iter_mut()
                             .find(|(k, _)| k == c)
-                            .map(|(_, v)| Value::String(v.clone()))
+                            .map(|(_, v)| Value::String(std::mem::take(v)))
                     })
                     .collect()
             })

@@ -387,6 +387,7 @@ fn bad_input_is_accounted_and_bad_specs_are_errors() {
         let r = s.run(&args);
         assert_eq!(r.code, 2, "{twice:?}");
         assert!(r.stderr.contains("two columns named"), "{}", r.stderr);
+        assert!(r.stderr.contains("--agg or --every's"), "{}", r.stderr);
         assert!(r.stdout.is_empty());
     }
     let r = s.run(&[

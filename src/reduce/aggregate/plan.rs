@@ -189,7 +189,8 @@ impl Plan {
         for (i, name) in header.iter().enumerate() {
             if header[..i].contains(name) {
                 return Err(format!(
-                    "the result would have two columns named '{name}' (from --by, --agg or                      --every's 'time'); name a metric with `as NAME`, e.g. --agg 'count as n'"
+                    "the result would have two columns named '{name}' (from --by, --agg or \
+                     --every's 'time'); name a metric with `as NAME`, e.g. --agg 'count as n'"
                 ));
             }
         }
