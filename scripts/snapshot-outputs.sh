@@ -66,6 +66,9 @@ done
 run aggregate "$L" --by payment_method,error_code --where 'level=ERROR' --top 10
 run aggregate "$S" --every 15m --tz Asia/Kolkata --stats
 run aggregate "$L" --by gateway -f parquet -o out.parquet
+run aggregate "$L" --every 1h --by gateway --agg 'count, p95(response_time_ms), first(status)' --tz Asia/Kolkata -f parquet -o out.parquet
+run aggregate "$L" --every 6h --by service --tz Asia/Kolkata -f es-bulk --index 'agg-%{+yyyy.MM.dd}' --out-dir bulk
+run aggregate "$L" --by gateway -f es-bulk --id-field gateway -o out.bulk
 run aggregate "$L" --by error_code --chart
 run aggregate "$L" --every 2h --by gateway --chart
 for f in table csv ndjson; do

@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::output::color::ColorChoice;
 use crate::output::es_bulk::Action;
-use crate::output::Format;
 use crate::pipeline::accounting::OnError;
 
 const ABOUT: &str = "Fast, trustworthy toolkit for large NDJSON log dumps";
@@ -144,6 +143,25 @@ pub struct TimeArgs {
     pub until: Option<String>,
 }
 
+crate::formats! {
+    /// The formats a stream of records is written in (`obs grep`, and the record commands to
+    /// come).
+    pub enum RecordFormat {
+        /// The terminal view on a terminal, NDJSON otherwise.
+        Auto,
+        /// One JSON object per line; kept lines byte for byte as read.
+        Ndjson,
+        /// Compact coloured lines: time, level, service, message, then key=value.
+        Pretty,
+        /// An aligned table (columns: --fields, or every key of any record).
+        Table,
+        /// CSV with a header row (columns: --fields, or every key of any record).
+        Csv,
+        /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
+        EsBulk,
+    }
+}
+
 /// How results are written.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Output")]
@@ -156,7 +174,7 @@ pub struct OutputArgs {
         default_value = "auto",
         value_name = "FORMAT"
     )]
-    pub format: Format,
+    pub format: RecordFormat,
 
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]

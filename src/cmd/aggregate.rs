@@ -57,33 +57,21 @@ Examples:
 
 Exit status: 0 done, 1 no record to aggregate, 2 error, 3 a --fail-if condition held.";
 
-/// The formats an aggregate result is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AggregateFormat {
-    /// A table on a terminal, NDJSON otherwise.
-    Auto,
-    /// An aligned table (numbers rounded for people).
-    Table,
-    /// One JSON object per group.
-    Ndjson,
-    /// CSV with a header row, numbers at full precision.
-    Csv,
-    /// Apache Parquet (needs -o FILE).
-    Parquet,
-    /// Elasticsearch `_bulk` bodies, one document per group.
-    EsBulk,
-}
-
-impl From<AggregateFormat> for Format {
-    fn from(f: AggregateFormat) -> Format {
-        match f {
-            AggregateFormat::Auto => Format::Auto,
-            AggregateFormat::Table => Format::Table,
-            AggregateFormat::Ndjson => Format::Ndjson,
-            AggregateFormat::Csv => Format::Csv,
-            AggregateFormat::Parquet => Format::Parquet,
-            AggregateFormat::EsBulk => Format::EsBulk,
-        }
+crate::formats! {
+    /// The formats an aggregate result is written in.
+    pub enum AggregateFormat {
+        /// A table on a terminal, NDJSON otherwise.
+        Auto,
+        /// An aligned table (numbers rounded for people).
+        Table,
+        /// One JSON object per group.
+        Ndjson,
+        /// CSV with a header row, numbers at full precision.
+        Csv,
+        /// Apache Parquet (needs -o FILE).
+        Parquet,
+        /// Elasticsearch `_bulk` bodies, one document per group.
+        EsBulk,
     }
 }
 

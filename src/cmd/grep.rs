@@ -4,14 +4,14 @@ use anyhow::bail;
 use clap::Args;
 
 use super::setup;
-use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, TimeArgs};
+use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, RecordFormat, TimeArgs};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::input::Chunk;
 use crate::output::es_bulk::BulkRender;
 use crate::output::progress::Progress;
 use crate::output::{
-    self, ByteSink, CountOnly, Destination, Format, NullSink, RawLineSink, Render, Rendered, Sink,
+    self, ByteSink, CountOnly, Destination, NullSink, RawLineSink, Render, Rendered, Sink,
 };
 use crate::pipeline::accounting::{Counts, Ledger, Rejected};
 use crate::pipeline::{run_ordered, Flow, Window};
@@ -130,7 +130,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<ExitStatus> {
         .transpose()?;
     let format = setup::format(&args.output);
     let fields = setup::fields(&args.output)?;
-    if format != Format::EsBulk && args.bulk.used() {
+    if format != RecordFormat::EsBulk && args.bulk.used() {
         bail!("--id-field, --id-hash, --out-dir and --template go with --format es-bulk");
     }
     if args.bulk.out_dir.is_some() && args.output.output.is_some() {
@@ -248,7 +248,7 @@ fn ledger_fail_line(
 
 fn build_output(
     args: &GrepArgs,
-    format: Format,
+    format: RecordFormat,
     fields: Vec<FieldPath>,
     time: &crate::record::time::TimeSpec,
 ) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
@@ -258,15 +258,15 @@ fn build_output(
     }
     let out = args.output.output.as_ref();
     Ok(match format {
-        Format::Auto | Format::Ndjson if fields.is_empty() => (
+        RecordFormat::Auto | RecordFormat::Ndjson if fields.is_empty() => (
             Box::new(output::ndjson::RawLines),
             Box::new(RawLineSink::new(Destination::open(out)?)),
         ),
-        Format::Auto | Format::Ndjson => (
+        RecordFormat::Auto | RecordFormat::Ndjson => (
             Box::new(output::ndjson::Projected::new(fields)),
             Box::new(ByteSink::new(Destination::open(out)?)),
         ),
-        Format::Pretty => (
+        RecordFormat::Pretty => (
             Box::new(output::pretty::Pretty::new(
                 // Shown in --tz, else in the reader's own zone (TZ, then the system's).
                 crate::record::time::TimeSpec {
@@ -281,11 +281,11 @@ fn build_output(
             )),
             Box::new(ByteSink::new(Destination::open(out)?)),
         ),
-        Format::Table => (
+        RecordFormat::Table => (
             Box::new(output::table::Rows::new(fields)),
             Box::new(output::table::TableSink::new(Destination::open(out)?)),
         ),
-        Format::Csv => {
+        RecordFormat::Csv => {
             let cols = (!fields.is_empty())
                 .then(|| fields.iter().map(|f| f.as_str().to_string()).collect());
             (
@@ -293,8 +293,7 @@ fn build_output(
                 Box::new(output::csv::CsvSink::new(Destination::open(out)?, cols)),
             )
         }
-        Format::Parquet => bail!("--format parquet is for aggregate results (obs aggregate)"),
-        Format::EsBulk => {
+        RecordFormat::EsBulk => {
             let opts = setup::bulk_options(&args.bulk, crate::cli::DEFAULT_INDEX)?;
             let sink = output::es_bulk::files::sink(&opts, out)?;
             (Box::new(BulkRender::new(opts, time.clone(), fields)), sink)

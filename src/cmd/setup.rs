@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use crate::cli::{BulkArgs, InputArgs, OutputArgs, TimeArgs};
+use crate::cli::{BulkArgs, InputArgs, OutputArgs, RecordFormat, TimeArgs};
 use crate::input::{
     resolve_inputs, ChunkReader, Globs, InputReport, ReadOptions, Source, DEFAULT_CHUNK_SIZE,
 };
 use crate::output::es_bulk::index::IndexTemplate;
 use crate::output::es_bulk::{BulkOptions, IdSpec, ES_REQUEST_CAP};
-use crate::output::Format;
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
 
@@ -145,8 +144,9 @@ pub fn window(
 }
 
 /// The concrete output format (`auto` resolved by whether stdout is a terminal).
-pub fn format(out: &OutputArgs) -> Format {
-    out.format.resolve(out.output.as_ref(), Format::Pretty)
+pub fn format(out: &OutputArgs) -> RecordFormat {
+    out.format
+        .resolve(out.output.as_ref(), RecordFormat::Pretty)
 }
 
 /// `--fields`, parsed.

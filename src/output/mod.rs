@@ -11,6 +11,7 @@ pub mod chart;
 pub mod color;
 pub mod csv;
 pub mod es_bulk;
+pub mod format;
 pub mod graph;
 pub mod ndjson;
 pub mod pretty;
@@ -27,44 +28,7 @@ use crate::error::{ObsError, ObsResult};
 use crate::input::Chunk;
 use crate::record::Record;
 use atomic::AtomicFile;
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// The terminal view on a terminal, NDJSON otherwise.
-    Auto,
-    /// One JSON object per line; kept lines byte for byte as read.
-    Ndjson,
-    /// Compact coloured lines: time, level, service, message, then key=value.
-    Pretty,
-    /// An aligned table (columns: --fields, or every key of any record).
-    Table,
-    /// CSV with a header row (columns: --fields, or every key of any record).
-    Csv,
-    /// Elasticsearch `_bulk` bodies: an action line and a source line per record.
-    EsBulk,
-    /// Apache Parquet (aggregate results; needs -o FILE). Not one of grep's formats: `obs
-    /// aggregate` offers it through its own format list.
-    #[value(skip)]
-    Parquet,
-}
-
-impl Format {
-    /// `auto` resolved: `on_terminal` when the output is a terminal, NDJSON otherwise. Every
-    /// command's `--format auto` is resolved by [`writes_to_terminal`], so they agree.
-    pub fn resolve(self, out: Option<&PathBuf>, on_terminal: Format) -> Format {
-        match self {
-            Format::Auto if writes_to_terminal(out) => on_terminal,
-            Format::Auto => Format::Ndjson,
-            f => f,
-        }
-    }
-}
-
-/// Whether output goes to a terminal: no `-o FILE`, and stdout is one.
-pub fn writes_to_terminal(out: Option<&PathBuf>) -> bool {
-    out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
-}
+pub use format::{writes_to_terminal, Format};
 
 /// A record rendered as a table or CSV row: (column, cell) in record order.
 pub type Row = Vec<(String, String)>;

@@ -10,32 +10,8 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use super::cell::text as cell;
-use super::Destination;
+use super::{Destination, Format};
 use crate::error::{ObsError, ObsResult};
-
-/// `--format` of the table-shaped trace views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RowFormat {
-    /// A table on a terminal, NDJSON otherwise.
-    Auto,
-    /// A table.
-    Table,
-    /// One JSON object per row.
-    Ndjson,
-    /// CSV with a header.
-    Csv,
-}
-
-impl RowFormat {
-    /// `auto` resolved by whether the output is a terminal.
-    pub fn resolve(self, out: Option<&PathBuf>) -> RowFormat {
-        match self {
-            RowFormat::Auto if super::writes_to_terminal(out) => RowFormat::Table,
-            RowFormat::Auto => RowFormat::Ndjson,
-            f => f,
-        }
-    }
-}
 
 /// How the cells of a [`Grid`] read in each format. The views differ on purpose: in an
 /// aggregate, `null` is a group of its own and says so in the table; in the trace views an
@@ -149,17 +125,23 @@ impl Grid {
     }
 
     /// Writes the grid in `format` to `out` (stdout when `None`), committed when complete.
-    pub fn write(&self, format: RowFormat, out: Option<&PathBuf>) -> ObsResult<()> {
+    pub fn write(&self, format: Format, out: Option<&PathBuf>) -> ObsResult<()> {
+        let format = format.resolve(out, Format::Table);
+        if !matches!(format, Format::Table | Format::Ndjson | Format::Csv) {
+            return Err(ObsError::Internal(format!(
+                "a result table is not written as {format:?}"
+            )));
+        }
         let mut dest = Destination::open(out)?;
-        match format.resolve(out) {
-            RowFormat::Table | RowFormat::Auto => self.write_table(&mut dest)?,
-            RowFormat::Ndjson => {
+        match format {
+            Format::Table => self.write_table(&mut dest)?,
+            Format::Ndjson => {
                 for row in 0..self.rows.len() {
                     serde_json::to_writer(&mut dest, &self.object(row))?;
                     dest.write_all(b"\n")?;
                 }
             }
-            RowFormat::Csv => {
+            Format::Csv => {
                 let mut w = csv::Writer::from_writer(&mut dest);
                 w.write_record(&self.columns)?;
                 for r in &self.rows {
@@ -167,6 +149,7 @@ impl Grid {
                 }
                 w.flush()?;
             }
+            _ => {}
         }
         dest.commit()
     }
@@ -198,7 +181,7 @@ impl serde::Serialize for RowObject<'_> {
 pub fn write_rows(
     header: &[&str],
     rows: &[Map<String, Value>],
-    format: RowFormat,
+    format: Format,
     out: Option<&PathBuf>,
 ) -> ObsResult<()> {
     Grid::from_objects(header, rows, Style::SUMMARY).write(format, out)

@@ -52,7 +52,7 @@ pub(super) fn check(a: CheckArgs) -> anyhow::Result<ExitStatus> {
     setup::unless_pipe_closed(write_rows(
         &["trace_id", "finding", "span", "detail"],
         &rows,
-        a.out.format,
+        a.out.format.into(),
         a.out.output.as_ref(),
     ))?;
     let summary: Vec<String> = per_kind

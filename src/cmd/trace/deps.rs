@@ -9,25 +9,26 @@ use serde_json::{json, Map, Value};
 use super::{load, SpanArgs};
 use crate::error::ExitStatus;
 use crate::output::cell::round3;
-use crate::output::rows::{write_rows, RowFormat};
+use crate::output::rows::write_rows;
 use crate::output::Destination;
 use crate::reduce::trace::analysis::{self};
 
-/// `obs trace deps --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DepsFormat {
-    /// A table on a terminal, NDJSON otherwise.
-    Auto,
-    /// A table.
-    Table,
-    /// One edge per line.
-    Ndjson,
-    /// CSV.
-    Csv,
-    /// Graphviz DOT.
-    Dot,
-    /// Mermaid flowchart.
-    Mermaid,
+crate::formats! {
+    /// `obs trace deps --format`.
+    pub enum DepsFormat {
+        /// A table on a terminal, NDJSON otherwise.
+        Auto,
+        /// A table.
+        Table,
+        /// One edge per line.
+        Ndjson,
+        /// CSV.
+        Csv,
+        /// Graphviz DOT.
+        Dot,
+        /// Mermaid flowchart.
+        Mermaid,
+    }
 }
 
 /// `obs trace deps`.
@@ -57,13 +58,7 @@ pub(super) fn deps(a: DepsArgs) -> anyhow::Result<ExitStatus> {
     let l = load(&a.spans, Vec::new())?;
     let edges = analysis::deps(&l.traces, a.same_service);
     let svc = |c: u32| l.traces.spans.services.text(c).to_string();
-    let fmt = match a.format {
-        DepsFormat::Auto => match RowFormat::Auto.resolve(a.output.as_ref()) {
-            RowFormat::Table => DepsFormat::Table,
-            _ => DepsFormat::Ndjson,
-        },
-        f => f,
-    };
+    let fmt = a.format.resolve(a.output.as_ref(), DepsFormat::Table);
     let rows: Vec<Map<String, Value>> = edges
         .iter()
         .map(|e| {
@@ -81,11 +76,9 @@ pub(super) fn deps(a: DepsArgs) -> anyhow::Result<ExitStatus> {
         .collect();
     let header = ["from", "to", "calls", "errors", "error_rate"];
     match fmt {
-        DepsFormat::Table => write_rows(&header, &rows, RowFormat::Table, a.output.as_ref())?,
-        DepsFormat::Ndjson | DepsFormat::Auto => {
-            write_rows(&header, &rows, RowFormat::Ndjson, a.output.as_ref())?
+        DepsFormat::Auto | DepsFormat::Table | DepsFormat::Ndjson | DepsFormat::Csv => {
+            write_rows(&header, &rows, fmt.into(), a.output.as_ref())?
         }
-        DepsFormat::Csv => write_rows(&header, &rows, RowFormat::Csv, a.output.as_ref())?,
         DepsFormat::Dot | DepsFormat::Mermaid => {
             let mut dest = Destination::open(a.output.as_ref())?;
             let text = if fmt == DepsFormat::Dot {

@@ -109,7 +109,12 @@ pub(super) fn list(a: ListArgs) -> anyhow::Result<ExitStatus> {
             rows.truncate(n);
         }
     }
-    write_rows(&LIST_COLUMNS, &rows, a.out.format, a.out.output.as_ref())?;
+    write_rows(
+        &LIST_COLUMNS,
+        &rows,
+        a.out.format.into(),
+        a.out.output.as_ref(),
+    )?;
     let code = ExitStatus::matched(!rows.is_empty());
     crate::cmd::keep_until_exit((rows, selected, l));
     Ok(code)

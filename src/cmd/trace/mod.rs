@@ -26,7 +26,6 @@ use crate::cli::{ErrorArgs, InputArgs};
 use crate::cmd::setup;
 use crate::error::ExitStatus;
 use crate::expr::Expr;
-use crate::output::rows::RowFormat;
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::record::time::parse_tz;
 use crate::reduce::trace::analysis::{Summary, Traces};
@@ -159,6 +158,20 @@ pub struct SelectArgs {
     /// Keep traces starting before this time.
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<String>,
+}
+
+crate::formats! {
+    /// `--format` of the table-shaped trace views (list, stats, check).
+    pub enum RowFormat {
+        /// A table on a terminal, NDJSON otherwise.
+        Auto,
+        /// A table.
+        Table,
+        /// One JSON object per row.
+        Ndjson,
+        /// CSV with a header.
+        Csv,
+    }
 }
 
 /// Where a table-shaped view goes.

@@ -16,13 +16,14 @@ use crate::output::Destination;
 use crate::reduce::trace::detail::{Detail, Shown};
 use crate::reduce::trace::ids::{self};
 
-/// `obs trace show --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ShowFormat {
-    /// The waterfall.
-    Text,
-    /// One span per line, with depth, self time and critical-path sections.
-    Ndjson,
+crate::formats! {
+    /// `obs trace show --format`.
+    pub enum ShowFormat {
+        /// The waterfall.
+        Text,
+        /// One span per line, with depth, self time and critical-path sections.
+        Ndjson,
+    }
 }
 
 /// `obs trace show`.

@@ -60,6 +60,6 @@ pub(super) fn stats(a: StatsArgs) -> anyhow::Result<ExitStatus> {
         rows.truncate(n);
     }
     let header = analysis::stats::columns(by);
-    write_rows(&header, &rows, a.out.format, a.out.output.as_ref())?;
+    write_rows(&header, &rows, a.out.format.into(), a.out.output.as_ref())?;
     Ok(ExitStatus::Ok)
 }

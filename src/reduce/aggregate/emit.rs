@@ -15,7 +15,6 @@ use crate::decode::flat::CellSlots;
 use crate::decode::json::Projection;
 use crate::expr::Expr;
 use crate::output::es_bulk::{BulkOptions, BulkRender};
-use crate::output::rows::RowFormat;
 use crate::output::{chart, Destination, Format, Render, Rendered};
 use crate::record::time::TimeSpec;
 use crate::record::{FieldPath, Record};
@@ -81,16 +80,12 @@ pub fn write(
                 out.ok_or_else(|| ObsError::Usage("--format parquet needs -o FILE".into()))?;
             frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
         }
-        Format::Table | Format::Pretty | Format::Auto => {
-            table.grid().write(RowFormat::Table, out)?
-        }
-        Format::Ndjson => table.grid().write(RowFormat::Ndjson, out)?,
-        Format::Csv => table.grid().write(RowFormat::Csv, out)?,
         Format::EsBulk => write_bulk(
             table,
             bulk.ok_or_else(|| ObsError::Internal("es-bulk output needs bulk options".into()))?,
             out,
         )?,
+        f => table.grid().write(f, out)?,
     }
     Ok(())
 }
