@@ -14,6 +14,7 @@ pub mod es_bulk;
 pub mod format;
 pub mod graph;
 pub mod ndjson;
+pub mod parquet;
 pub mod pretty;
 pub mod progress;
 pub mod rows;

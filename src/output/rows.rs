@@ -1,5 +1,6 @@
 //! Result tables (aggregate results, trace lists, statistics, dependencies, findings, and the
-//! rows of `obs grep -f table`) and their one writer per format: terminal table, NDJSON and CSV.
+//! rows of `obs grep -f table`) and their one writer per format: terminal table, NDJSON, CSV
+//! and Parquet (`_bulk` documents in `es_bulk::grid`).
 //! Every row is built before the first is written, so column widths are known. grep's CSV sink
 //! is the one that streams instead (its memory stays bounded whatever the output's size), and
 //! formats its cells with the same `output::cell` rules.
@@ -57,14 +58,50 @@ impl Style {
     };
 }
 
-/// A result table: named columns and rows of cells (`None`: no value), built whole before it
-/// is written, so column widths are known. Every command's table, CSV and NDJSON of results
-/// are written by [`Grid::write`].
+/// What a column's cells hold: how Parquet types the column, and how a time cell reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Any JSON value (Parquet: its text).
+    Json,
+    /// Strings (Parquet: UTF-8).
+    Text,
+    /// Numbers (Parquet: doubles).
+    Number,
+    /// Whole numbers (Parquet: 64-bit integers).
+    Integer,
+    /// Epoch milliseconds, read as RFC 3339 in the zone in every text format (Parquet: a UTC
+    /// timestamp that carries the zone).
+    Time(chrono_tz::Tz),
+}
+
+/// A named, typed column of a [`Grid`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Its name: the table's header, the CSV header, the NDJSON key.
+    pub name: String,
+    /// What its cells hold.
+    pub kind: Kind,
+}
+
+impl Column {
+    /// A column of any JSON values.
+    pub fn json(name: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            kind: Kind::Json,
+        }
+    }
+}
+
+/// A result table: named, typed columns and rows of cells (`None`: no value), built whole
+/// before it is written, so column widths are known. Every command's table, CSV, NDJSON and
+/// Parquet of results are written by [`Grid::write`], its `_bulk` documents by
+/// [`super::es_bulk::grid::write`].
 #[derive(Debug, Clone)]
 pub struct Grid {
-    /// Column names, in order, each once (an NDJSON row is an object keyed by them; the
+    /// Columns, in order, each name once (an NDJSON row is an object keyed by them; the
     /// commands see to it: `aggregate` refuses a name twice, the others have fixed columns).
-    pub columns: Vec<String>,
+    pub columns: Vec<Column>,
     /// One cell per column per row.
     pub rows: Vec<Vec<Option<Value>>>,
     /// How the cells read.
@@ -75,7 +112,7 @@ impl Grid {
     /// The `columns` of JSON objects (keys they do not have are cells with no value).
     pub fn from_objects(columns: &[&str], rows: &[Map<String, Value>], style: Style) -> Grid {
         Grid {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            columns: columns.iter().map(|c| Column::json(c)).collect(),
             rows: rows
                 .iter()
                 .map(|r| columns.iter().map(|c| r.get(*c).cloned()).collect())
@@ -84,10 +121,27 @@ impl Grid {
         }
     }
 
-    /// The text of a cell: `human` for the terminal table, else for CSV.
-    fn text(&self, v: Option<&Value>, human: bool) -> String {
+    /// The column names, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The value of a cell as the text formats and NDJSON carry it: a time as RFC 3339 in
+    /// its zone, anything else as it is.
+    fn value<'a>(&self, col: usize, v: &'a Value) -> std::borrow::Cow<'a, Value> {
+        match (self.columns[col].kind, v) {
+            (Kind::Time(tz), Value::Number(n)) => std::borrow::Cow::Owned(Value::String(
+                super::cell::time_label(n.as_i64().unwrap_or(0), tz),
+            )),
+            _ => std::borrow::Cow::Borrowed(v),
+        }
+    }
+
+    /// The text of a cell of column `col`: `human` for the terminal table, else for CSV.
+    fn text(&self, col: usize, v: Option<&Value>, human: bool) -> String {
         let st = &self.style;
-        match v {
+        let v = v.map(|v| self.value(col, v));
+        match v.as_deref() {
             None if human => st.absent_text.to_string(),
             None => String::new(),
             Some(Value::Null) => st.null_text.to_string(),
@@ -103,7 +157,7 @@ impl Grid {
 
     /// The terminal table's text of row `row`, column `col` (charts label their bars with it).
     pub fn cell_text(&self, row: usize, col: usize) -> String {
-        self.text(self.rows[row][col].as_ref(), true)
+        self.text(col, self.rows[row][col].as_ref(), true)
     }
 
     /// Row `row` as a JSON object in column order, serialized straight from the cells (NDJSON
@@ -112,29 +166,60 @@ impl Grid {
         RowObject { grid: self, row }
     }
 
+    /// Row `row` as a JSON object to evaluate expressions on (`--fail-if`): the keys and
+    /// values of [`Grid::object`].
+    pub fn map(&self, row: usize) -> Map<String, Value> {
+        let mut m = Map::new();
+        for (c, (col, v)) in self.columns.iter().zip(&self.rows[row]).enumerate() {
+            match v {
+                None if self.style.omit_absent => {}
+                None => {
+                    m.insert(col.name.clone(), Value::Null);
+                }
+                Some(v) => {
+                    m.insert(col.name.clone(), self.value(c, v).into_owned());
+                }
+            }
+        }
+        m
+    }
+
     /// Writes the grid as a table for people (see [`super::table::human`]) to `w`.
     pub fn write_table(&self, w: &mut impl std::io::Write) -> ObsResult<()> {
         let cells = self
             .rows
             .iter()
-            .map(|r| r.iter().map(|v| self.text(v.as_ref(), true)).collect())
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(c, v)| self.text(c, v.as_ref(), true))
+                    .collect()
+            })
             .collect();
-        let t = super::table::human(self.columns.clone(), cells);
+        let t = super::table::human(self.names(), cells);
         writeln!(w, "{t}")?;
         Ok(())
     }
 
-    /// Writes the grid in `format` to `out` (stdout when `None`), committed when complete.
+    /// Writes the grid in `format` (table, NDJSON, CSV, or Parquet, which needs a file) to
+    /// `out` (stdout when `None`), committed when complete.
     pub fn write(&self, format: Format, out: Option<&PathBuf>) -> ObsResult<()> {
         let format = format.resolve(out, Format::Table);
-        if !matches!(format, Format::Table | Format::Ndjson | Format::Csv) {
-            return Err(ObsError::Internal(format!(
-                "a result table is not written as {format:?}"
-            )));
+        match format {
+            Format::Table | Format::Ndjson | Format::Csv => {}
+            Format::Parquet => {
+                let path =
+                    out.ok_or_else(|| ObsError::Usage("--format parquet needs -o FILE".into()))?;
+                return super::parquet::write(self, path);
+            }
+            other => {
+                return Err(ObsError::Internal(format!(
+                    "a result table is not written as {other:?}"
+                )))
+            }
         }
         let mut dest = Destination::open(out)?;
         match format {
-            Format::Table => self.write_table(&mut dest)?,
             Format::Ndjson => {
                 for row in 0..self.rows.len() {
                     serde_json::to_writer(&mut dest, &self.object(row))?;
@@ -143,13 +228,17 @@ impl Grid {
             }
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(&mut dest);
-                w.write_record(&self.columns)?;
+                w.write_record(self.columns.iter().map(|c| &c.name))?;
                 for r in &self.rows {
-                    w.write_record(r.iter().map(|v| self.text(v.as_ref(), false)))?;
+                    w.write_record(
+                        r.iter()
+                            .enumerate()
+                            .map(|(c, v)| self.text(c, v.as_ref(), false)),
+                    )?;
                 }
                 w.flush()?;
             }
-            _ => {}
+            _ => self.write_table(&mut dest)?,
         }
         dest.commit()
     }
@@ -166,10 +255,11 @@ impl serde::Serialize for RowObject<'_> {
         use serde::ser::SerializeMap;
         let g = self.grid;
         let mut m = s.serialize_map(None)?;
-        for (c, v) in g.columns.iter().zip(&g.rows[self.row]) {
+        for (c, (col, v)) in g.columns.iter().zip(&g.rows[self.row]).enumerate() {
             match v {
                 None if g.style.omit_absent => {}
-                v => m.serialize_entry(c, v.as_ref().unwrap_or(&Value::Null))?,
+                None => m.serialize_entry(&col.name, &Value::Null)?,
+                Some(v) => m.serialize_entry(&col.name, g.value(c, v).as_ref())?,
             }
         }
         m.end()
@@ -230,7 +320,7 @@ mod tests {
 
     fn grid(style: Style) -> Grid {
         Grid {
-            columns: vec!["k".into(), "n".into(), "l".into()],
+            columns: ["k", "n", "l"].map(Column::json).to_vec(),
             rows: vec![
                 vec![Some(json!("a")), Some(json!(1500.0)), Some(json!(["x", 2]))],
                 vec![Some(Value::Null), None, None],
@@ -262,17 +352,52 @@ mod tests {
         let g = grid(Style::AGGREGATE);
         assert_eq!(g.cell_text(0, 1), "1500", "rounded in the table");
         assert_eq!(
-            g.text(Some(&json!(1500.0)), false),
+            g.text(1, Some(&json!(1500.0)), false),
             "1500.0",
             "exact in CSV"
         );
         assert_eq!(g.cell_text(0, 2), r#"["x",2]"#);
         assert_eq!(g.cell_text(1, 0), "null");
         assert_eq!(g.cell_text(1, 1), "null");
-        assert_eq!(g.text(None, false), "", "CSV leaves no value empty");
+        assert_eq!(g.text(1, None, false), "", "CSV leaves no value empty");
         assert_eq!(
             serde_json::to_value(g.object(1)).ok(),
             Some(json!({"k": null, "n": null, "l": null}))
+        );
+    }
+
+    #[test]
+    fn time_cells_read_in_their_zone_everywhere_but_stay_instants() {
+        let ist: chrono_tz::Tz = "Asia/Kolkata".parse().expect("zone");
+        let g = Grid {
+            columns: vec![
+                Column {
+                    name: "time".into(),
+                    kind: Kind::Time(ist),
+                },
+                Column::json("n"),
+            ],
+            // 2024-05-01T00:00:00Z
+            rows: vec![vec![Some(json!(1_714_521_600_000_i64)), Some(json!(3))]],
+            style: Style::AGGREGATE,
+        };
+        assert_eq!(g.cell_text(0, 0), "2024-05-01T05:30:00+05:30");
+        assert_eq!(
+            g.text(0, g.rows[0][0].as_ref(), false),
+            "2024-05-01T05:30:00+05:30"
+        );
+        assert_eq!(
+            serde_json::to_string(&g.object(0)).ok().as_deref(),
+            Some(r#"{"time":"2024-05-01T05:30:00+05:30","n":3}"#)
+        );
+        assert_eq!(
+            g.map(0).get("time"),
+            Some(&json!("2024-05-01T05:30:00+05:30"))
+        );
+        assert_eq!(
+            g.rows[0][0],
+            Some(json!(1_714_521_600_000_i64)),
+            "the cell is the instant"
         );
     }
 }

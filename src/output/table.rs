@@ -7,7 +7,7 @@ use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
 use serde_json::Value;
 
 use super::cell::text as cell;
-use super::rows::{Grid, Style};
+use super::rows::{Column, Grid, Style};
 use super::{Destination, Render, Rendered, Row, Sink};
 use crate::record::{FieldPath, Record};
 
@@ -104,7 +104,7 @@ impl Sink for TableSink {
             })
             .collect();
         let grid = Grid {
-            columns,
+            columns: columns.iter().map(|c| Column::json(c)).collect(),
             rows,
             style: Style::RECORDS,
         };

@@ -4,6 +4,7 @@
 //! `--max-docs`, so each file is one request Elasticsearch accepts.
 
 pub mod files;
+pub mod grid;
 pub mod index;
 pub mod mapping;
 

@@ -8,16 +8,13 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::every;
-use super::frame;
 use super::plan::Plan;
 use super::result::Table;
-use crate::decode::flat::CellSlots;
-use crate::decode::json::Projection;
 use crate::expr::Expr;
-use crate::output::es_bulk::{BulkOptions, BulkRender};
-use crate::output::{chart, Destination, Format, Render, Rendered};
+use crate::output::es_bulk::{self, BulkOptions};
+use crate::output::{chart, Destination, Format};
 use crate::record::time::TimeSpec;
-use crate::record::{FieldPath, Record};
+use crate::record::FieldPath;
 
 /// Says on stderr how many values of each numeric field were not numbers, naming the metrics.
 pub fn report_skipped(plan: &Plan, skipped: &[u64], untimed: u64) {
@@ -51,9 +48,10 @@ pub fn report_skipped(plan: &Plan, skipped: &[u64], untimed: u64) {
 /// Evaluates the `--fail-if` gates on every row; prints the rows that fail. True when any did.
 pub fn gate(table: &Table, gates: &[(String, Expr)]) -> bool {
     let mut failed = false;
+    let grid = table.grid();
     for (text, expr) in gates {
-        for i in 0..table.rows.len() {
-            let obj = table.object(i);
+        for i in 0..grid.rows.len() {
+            let obj = grid.map(i);
             if expr.matches(&obj) {
                 failed = true;
                 let desc: Vec<String> = obj
@@ -74,71 +72,26 @@ pub fn write(
     out: Option<&PathBuf>,
     bulk: Option<BulkOptions>,
 ) -> ObsResult<()> {
+    let grid = table.grid();
     match format {
-        Format::Parquet => {
-            let path =
-                out.ok_or_else(|| ObsError::Usage("--format parquet needs -o FILE".into()))?;
-            frame::write_parquet(path, &table.header, &table.kinds, &table.rows, table.tz)?;
-        }
-        Format::EsBulk => write_bulk(
-            table,
+        // The bucket start is each document's `time` (and drives `%{+yyyy.MM.dd}`); groups are
+        // told apart by their keys and bucket.
+        Format::EsBulk => es_bulk::grid::write(
+            &grid,
             bulk.ok_or_else(|| ObsError::Internal("es-bulk output needs bulk options".into()))?,
+            es_bulk::grid::Documents {
+                row: "group",
+                identity: &table.header[..table.header.len() - table.metric_count],
+                time: TimeSpec {
+                    fields: vec![FieldPath::literal("time")],
+                    tz: table.tz,
+                    format: None,
+                },
+            },
             out,
-        )?,
-        f => table.grid().write(f, out)?,
+        ),
+        f => grid.write(f, out),
     }
-    Ok(())
-}
-
-/// One `_bulk` document per group; the bucket start is the document's `time` (and drives
-/// `%{+yyyy.MM.dd}`); `_id` defaults to a hash of the group's keys and bucket, so re-running the
-/// same aggregation overwrites instead of duplicating.
-fn write_bulk(table: &Table, mut opts: BulkOptions, out: Option<&PathBuf>) -> ObsResult<()> {
-    if matches!(opts.id, crate::output::es_bulk::IdSpec::Auto) {
-        let group_cols = &table.header[..table.header.len() - table.metric_count];
-        opts.id = crate::output::es_bulk::IdSpec::Hash(
-            group_cols.iter().map(|h| FieldPath::literal(h)).collect(),
-        );
-    }
-    let time = TimeSpec {
-        fields: vec![FieldPath::literal("time")],
-        tz: table.tz,
-        format: None,
-    };
-    let mut sink = crate::output::es_bulk::files::sink(&opts, out)?;
-    let render = BulkRender::new(opts, time, Vec::new());
-    let proj = Projection::new(render.needs());
-    let mut rendered = Rendered::default();
-    let mut unwritten = 0usize;
-    for i in 0..table.rows.len() {
-        let line = serde_json::to_vec(&table.object(i))?;
-        let mut cells = CellSlots::default();
-        let rec = Record::decode(
-            i as u64,
-            0..line.len(),
-            (&line, &line),
-            &proj,
-            &mut cells,
-            Vec::new(),
-        )
-        .map_err(|(e, _)| ObsError::Internal(e.to_string()))?;
-        if let Err(reason) = render.render(&rec, &mut rendered) {
-            eprintln!("obs: group {} not written: {reason}", i + 1);
-            unwritten += 1;
-        }
-    }
-    // Aggregate results have no --rejects: a group that cannot be indexed fails the run, and
-    // the bulk output is not committed (a run that wrote none of them was a success before).
-    if unwritten > 0 {
-        return Err(ObsError::Usage(format!(
-            "{unwritten} of {} groups could not be written as _bulk documents (said above); \
-             nothing was written",
-            table.rows.len()
-        )));
-    }
-    let n = rendered.marks.len();
-    sink.write(&rendered, n)?;
-    sink.finish()
 }
 
 /// Draws the first metric: bars per group, or a sparkline per series with `--every`.

@@ -149,10 +149,7 @@ fn to_utc_ms(local: NaiveDateTime, tz: Tz) -> i64 {
 
 /// The bucket's start as RFC 3339 in `tz` (`2024-05-01T10:05:00+05:30`).
 pub fn label(start: i64, tz: Tz) -> String {
-    from_ms(start)
-        .with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    crate::output::cell::time_label(start, tz)
 }
 
 #[cfg(test)]

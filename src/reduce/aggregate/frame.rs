@@ -1,12 +1,12 @@
 //! The Polars step: the merged columns become a frame; Polars groups it and computes every
-//! metric; the result comes back as plain rows. Polars is named in this file only.
+//! metric; the result comes back as plain rows. Polars is named here and in the Parquet
+//! writer (`output/parquet.rs`) only.
 //!
 //! Definitions, chosen to match DuckDB: `stddev` is the sample standard deviation (n − 1);
 //! quantiles interpolate linearly between the two nearest ranks (DuckDB's `quantile_cont`:
 //! position (n − 1)·q); `count_distinct` ignores nulls; `first`/`last` are the first/last
 //! non-null values in input order; a `sum`, `avg`, `min`… of a group with no numeric value is null.
 
-use crate::error::ObsResult;
 use polars::prelude::*;
 use serde_json::Value;
 
@@ -248,66 +248,6 @@ pub fn number(x: f64) -> Value {
     } else {
         serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
     }
-}
-
-/// Writes a result table as Parquet: key and text columns as strings, metrics as doubles, the
-/// bucket start as a UTC timestamp.
-pub fn write_parquet(
-    path: &std::path::Path,
-    header: &[String],
-    kinds: &[ColumnKind],
-    rows: &[Vec<Option<Value>>],
-    tz: chrono_tz::Tz,
-) -> ObsResult<()> {
-    // The zone of the buckets travels with them, so a reader (DuckDB, Polars, Spark) shows an
-    // IST midnight bucket as IST midnight; the instants stay UTC, as Parquet stores them.
-    let zone = TimeZone::opt_try_new(Some(tz.name()))?;
-    let mut columns = Vec::new();
-    for (i, (name, kind)) in header.iter().zip(kinds).enumerate() {
-        let cells = rows.iter().map(|r| r[i].as_ref());
-        let column = match kind {
-            ColumnKind::Number => Float64Chunked::from_iter_options(
-                name.as_str().into(),
-                cells.map(|v| v.and_then(Value::as_f64)),
-            )
-            .into_column(),
-            ColumnKind::Integer => Int64Chunked::from_iter_options(
-                name.as_str().into(),
-                cells.map(|v| v.and_then(Value::as_i64)),
-            )
-            .into_column(),
-            ColumnKind::Time => Int64Chunked::from_iter_options(
-                name.as_str().into(),
-                cells.map(|v| v.and_then(Value::as_i64)),
-            )
-            .into_datetime(TimeUnit::Milliseconds, zone.clone())
-            .into_column(),
-            ColumnKind::Text => StringChunked::from_iter_options(
-                name.as_str().into(),
-                cells.map(|v| v.map(|v| crate::decode::value::value_text(v).into_owned())),
-            )
-            .into_column(),
-        };
-        columns.push(column);
-    }
-    let mut df = DataFrame::new(rows.len(), columns)?;
-    let mut file = crate::output::atomic::AtomicFile::create(path.to_path_buf())?;
-    ParquetWriter::new(&mut file).finish(&mut df)?;
-    file.commit()?;
-    Ok(())
-}
-
-/// How a result column is typed in Parquet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnKind {
-    /// Strings (keys, `first`/`last`).
-    Text,
-    /// Doubles (metrics).
-    Number,
-    /// 64-bit integers (counts that are no estimates).
-    Integer,
-    /// Epoch milliseconds, stored as a UTC timestamp with the result's zone.
-    Time,
 }
 
 #[cfg(test)]

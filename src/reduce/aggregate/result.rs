@@ -5,15 +5,14 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono_tz::Tz;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::every;
-use super::frame::{ColumnKind, GroupRow};
+use super::frame::GroupRow;
 use super::keys;
 use super::plan::Plan;
 use super::spec::MetricKind;
 use crate::error::ObsError;
-use crate::output::rows::{Grid, Style};
+use crate::output::rows::{Column, Grid, Kind, Style};
 
 /// Most buckets a series may span; more means `--every` is far too fine for the data.
 const MAX_BUCKETS: usize = 1_000_000;
@@ -193,12 +192,10 @@ pub fn top(rows: &mut Vec<GroupRow>, n: usize, per_bucket: bool) {
 pub struct Table {
     /// Column names: `time` (with `--every`), the keys, the metrics.
     pub header: Vec<String>,
-    /// Column types, for Parquet.
-    pub kinds: Vec<ColumnKind>,
+    /// What each column holds (the time column: bucket starts, shown in the result's zone).
+    pub kinds: Vec<Kind>,
     /// Cells (`None`: null). The time column holds the bucket start in epoch ms.
     pub rows: Vec<Vec<Option<Value>>>,
-    /// Index of the time column, if any.
-    pub time_column: Option<usize>,
     /// Zone the time column is shown in.
     pub tz: Tz,
     /// How many trailing columns are metrics.
@@ -213,23 +210,23 @@ impl Table {
         let mut kinds = Vec::new();
         if plan.every.is_some() {
             header.push("time".to_string());
-            kinds.push(ColumnKind::Time);
+            kinds.push(Kind::Time(tz));
         }
         for k in &plan.keys {
             header.push(k.name.clone());
-            kinds.push(ColumnKind::Text);
+            kinds.push(Kind::Text);
         }
         for (i, m) in plan.metrics.iter().enumerate() {
             header.push(m.name.clone());
             kinds.push(match m.kind {
-                MetricKind::First(_) | MetricKind::Last(_) => ColumnKind::Text,
+                MetricKind::First(_) | MetricKind::Last(_) => Kind::Text,
                 // Counts are whole numbers, unless sampling weights make them estimates.
                 MetricKind::Count | MetricKind::CountIf(_) | MetricKind::CountDistinct(_)
                     if !(weighted && plan.is_estimate(i)) =>
                 {
-                    ColumnKind::Integer
+                    Kind::Integer
                 }
-                _ => ColumnKind::Number,
+                _ => Kind::Number,
             });
         }
         let rows = rows
@@ -248,44 +245,25 @@ impl Table {
             header,
             kinds,
             rows,
-            time_column: plan.every.map(|_| 0),
             tz,
             metric_count: plan.metrics.len(),
         }
     }
 
-    /// Row `i` as a JSON object (time as RFC 3339 in the zone, nulls as `null`).
-    pub fn object(&self, i: usize) -> Map<String, Value> {
-        let mut obj = Map::new();
-        for (c, name) in self.header.iter().enumerate() {
-            let v = match (&self.rows[i][c], Some(c) == self.time_column) {
-                (Some(Value::Number(n)), true) => {
-                    Value::String(every::label(n.as_i64().unwrap_or(0), self.tz))
-                }
-                (Some(v), _) => v.clone(),
-                (None, _) => Value::Null,
-            };
-            obj.insert(name.clone(), v);
-        }
-        obj
-    }
-
-    /// The result as a grid, time buckets as RFC 3339 in the zone, for the table, NDJSON and
-    /// CSV writers.
+    /// The result as a grid for the writers: the cells as they are, the time column typed
+    /// as bucket starts in the result's zone.
     pub fn grid(&self) -> Grid {
         Grid {
-            columns: self.header.clone(),
-            rows: (0..self.rows.len())
-                .map(|i| {
-                    let obj = self.object(i);
-                    (0..self.header.len())
-                        .map(|c| match &self.rows[i][c] {
-                            None => None,
-                            Some(_) => obj.get(&self.header[c]).cloned(),
-                        })
-                        .collect()
+            columns: self
+                .header
+                .iter()
+                .zip(&self.kinds)
+                .map(|(name, &kind)| Column {
+                    name: name.clone(),
+                    kind,
                 })
                 .collect(),
+            rows: self.rows.clone(),
             style: Style::AGGREGATE,
         }
     }
