@@ -78,7 +78,7 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print 
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l by -d 'Group by these keys (fields or key functions; see below)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l agg -d 'Metrics to compute [default: count]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l where -d 'Only records where this expression holds (same language as obs grep)' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l every -d 'Time buckets of this width on the record timestamp: 30s, 5m, 1h, 1d, 1w, 1M' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l every -d 'Time buckets of this width on the record timestamp: 500ms, 30s, 5m, 1h, 1d, 1w, 1M' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l sort -d 'Order by a metric or key, largest first (NAME:asc for smallest first)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l top -d 'Keep the first N groups (per time bucket with --every), by --sort or the first metric' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l weight -d 'Sampling weight field [default: sampling.adjusted_count when present]' -r

@@ -41,8 +41,9 @@ Sampling weights: when records carry --weight (default sampling.adjusted_count, 
 writes), count, count(EXPR) and sum are Horvitz-Thompson estimates (sums of weights), avg and
 rate are weighted, and obs says the results are estimates.
 
-Time buckets (--every 30s|5m|1h|1d|1w|1M): intervals aligned to wall-clock time in --tz; days,
-weeks (from Monday) and months start at local midnight. Buckets without records inside the range
+Time buckets (--every 500ms|30s|5m|1h|1d|1w|1M): intervals aligned to wall-clock time in --tz;
+days, weeks (from Monday) and months start at local midnight. A bucket reads as its start in
+RFC 3339 in --tz (with milliseconds when it has them). Buckets without records inside the range
 appear with zero counts, so a chart has no holes.
 
 Examples:
@@ -119,7 +120,7 @@ pub struct AggregateArgs {
     #[arg(long = "where", value_name = "EXPR", help_heading = "Aggregation")]
     pub where_expr: Option<String>,
 
-    /// Time buckets of this width on the record timestamp: 30s, 5m, 1h, 1d, 1w, 1M.
+    /// Time buckets of this width on the record timestamp: 500ms, 30s, 5m, 1h, 1d, 1w, 1M.
     #[arg(long, value_name = "INTERVAL", help_heading = "Aggregation")]
     pub every: Option<String>,
 

@@ -32,15 +32,19 @@ pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// A time (epoch milliseconds) as RFC 3339 in `tz`, to the second: `2024-05-01T10:05:00+05:30`
-/// (aggregate time buckets, which start on whole seconds).
+/// A time (epoch milliseconds) as RFC 3339 in `tz`: to the second (`2024-05-01T10:05:00+05:30`),
+/// with milliseconds when it has them (buckets of `--every 500ms`), so two buckets never read
+/// the same.
 pub fn time_label(ms: i64, tz: chrono_tz::Tz) -> String {
     use chrono::TimeZone as _;
-    chrono::Utc
+    let at = chrono::Utc
         .timestamp_millis_opt(ms)
         .single()
         .unwrap_or_default()
-        .with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+        .with_timezone(&tz);
+    if ms.rem_euclid(1000) == 0 {
+        at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    } else {
+        at.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+    }
 }

@@ -145,6 +145,23 @@ fn time_buckets_in_ist_with_empty_buckets_filled() {
 }
 
 #[test]
+fn sub_second_buckets_read_with_their_milliseconds() {
+    let s = Scratch::new();
+    s.file(
+        "ms.ndjson",
+        "{\"ts\":\"2024-05-01T10:00:00.100Z\"}\n{\"ts\":\"2024-05-01T10:00:00.600Z\"}\n\
+         {\"ts\":\"2024-05-01T10:00:01.200Z\"}\n",
+    );
+    let r = s.run(&["aggregate", "ms.ndjson", "--every", "500ms", "-f", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "time,count\n2024-05-01T10:00:00+00:00,1\n2024-05-01T10:00:00.500+00:00,1\n\
+         2024-05-01T10:00:01+00:00,1\n"
+    );
+}
+
+#[test]
 fn buckets_of_amounts_in_range_order() {
     let (rows, _) = agg(&["--by", "bucket(amount, 100, 250)"]);
     let keys: Vec<Value> = rows
