@@ -25,6 +25,8 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {}
+
 /// How deeply a line's arrays and objects may nest, the line's own object included:
 /// serde_json's limit (it refuses the 128th level), so a full decode (`decode_full`) and a
 /// projected one agree, and no hostile line can exhaust a stack.

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 
 use crate::error::{ObsError, ObsResult};
 use crate::input::Chunk;
-use crate::record::Record;
+use crate::record::{Record, Reject};
 use atomic::AtomicFile;
 pub use format::{writes_to_terminal, Format};
 
@@ -84,7 +84,7 @@ impl Rendered {
 /// written (e.g. no field for the index name): it is then rejected, not lost.
 pub trait Render: Sync {
     /// Appends the record to `out` and marks it.
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String>;
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject>;
     /// True when the sink writes kept lines straight from the chunk, which must then be kept.
     fn keeps_chunk(&self) -> bool {
         false
@@ -210,7 +210,7 @@ impl Sink for NullSink {
 pub struct CountOnly;
 
 impl Render for CountOnly {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         out.mark(rec, None);
         Ok(())
     }

@@ -3,13 +3,13 @@
 use serde_json::{Map, Value};
 
 use super::{Render, Rendered};
-use crate::record::{FieldPath, Record};
+use crate::record::{FieldPath, Record, Reject};
 
 /// Keeps each line as read (CRLF and all); [`super::RawLineSink`] copies it from the chunk.
 pub struct RawLines;
 
 impl Render for RawLines {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         out.mark(rec, None);
         Ok(())
     }
@@ -43,9 +43,9 @@ pub fn project(rec: &Record, fields: &[FieldPath]) -> Map<String, Value> {
 }
 
 impl Render for Projected {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         serde_json::to_writer(&mut out.buf, &project(rec, &self.fields))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Reject::Unwritable(e.to_string()))?;
         out.buf.push(b'\n');
         out.mark(rec, None);
         Ok(())

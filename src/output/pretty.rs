@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::color::style;
 use super::{Render, Rendered};
 use crate::record::time::TimeSpec;
-use crate::record::{FieldPath, Record};
+use crate::record::{FieldPath, Record, Reject};
 
 const LEVEL_KEYS: [&str; 6] = [
     "level",
@@ -118,8 +118,8 @@ fn flatten(prefix: &str, v: &Value, skip: &[String], out: &mut Vec<(String, Stri
 }
 
 impl Render for Pretty {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
-        let obj = rec.full().map_err(|e| e.to_string())?;
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
+        let obj = rec.full().map_err(|e| Reject::Decode(e.clone()))?;
         let mut s = String::with_capacity(rec.raw.len());
         let mut shown: Vec<String> = Vec::new();
         if let Some(t) = self.time.of(rec) {

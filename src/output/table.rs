@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::cell::text as cell;
 use super::rows::{Column, Grid, Style};
 use super::{Destination, Render, Rendered, Row, Sink};
-use crate::record::{FieldPath, Record};
+use crate::record::{FieldPath, Record, Reject};
 
 /// Turns records into rows: the chosen fields, or every top-level key.
 pub struct Rows {
@@ -24,9 +24,9 @@ impl Rows {
 }
 
 impl Render for Rows {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         let row: Row = if self.fields.is_empty() {
-            let obj = rec.full().map_err(|e| e.to_string())?;
+            let obj = rec.full().map_err(|e| Reject::Decode(e.clone()))?;
             obj.iter()
                 .map(|(k, v)| (k.clone(), cell(Some(v))))
                 .collect()

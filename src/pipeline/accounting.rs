@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use crate::error::ObsError;
 use crate::output::atomic::AtomicFile;
+use crate::record::Reject;
 
 /// Line counts; the invariant `read == emitted + filtered + rejected` always holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,14 +50,11 @@ pub struct Rejected {
     /// 0-based line index within its chunk.
     pub line: u64,
     /// Why.
-    pub reason: String,
+    pub reason: Reject,
     /// The line as read, without its `\n` (empty unless `--rejects` asked for it).
     pub raw: Vec<u8>,
     /// Whether a `\n` ended the line (a source's last line may have none).
     pub terminated: bool,
-    /// False when the line's bytes could not be kept (longer than `--max-line-bytes`): it is
-    /// then left out of `--rejects`, its reason saying so.
-    pub kept: bool,
 }
 
 /// `--on-error`.
@@ -147,10 +145,10 @@ impl Ledger {
             return Err(ObsError::BadLine {
                 origin,
                 line,
-                reason: r.reason.clone(),
+                reason: r.reason.to_string(),
             });
         }
-        if let Some(f) = self.rejects.as_mut().filter(|_| r.kept) {
+        if let Some(f) = self.rejects.as_mut().filter(|_| r.reason.keeps_bytes()) {
             // A line that had no `\n` (a source's last) gets one only if another reject
             // follows it, so the file ends as the input did and no two lines are joined.
             let owed: &[u8] = if self.owes_newline { b"\n" } else { b"" };

@@ -5,6 +5,7 @@
 //! sink has to show or rewrite it.
 
 pub mod path;
+pub mod reject;
 pub mod time;
 
 use std::cell::OnceCell;
@@ -14,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::decode::flat::{decode_values, CellSlots};
 use crate::decode::json::{decode_full, DecodeError, Projection};
 pub use path::FieldPath;
+pub use reject::Reject;
 
 /// One input line and its lazily decoded fields.
 pub struct Record<'a> {

@@ -17,7 +17,7 @@ use crate::input::prefetch::Prefetch;
 use crate::input::Chunk;
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
 use crate::record::time::{TimeOf, TimeSpec};
-use crate::record::Record;
+use crate::record::{Record, Reject};
 
 /// UTF-8 byte-order mark, stripped from the first line of an input.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -47,7 +47,7 @@ pub struct Scanned {
 }
 
 /// What to do with each kept record; `Err(reason)` rejects it instead.
-pub type OnMatch<'a> = dyn FnMut(&Record) -> Result<(), String> + 'a;
+pub type OnMatch<'a> = dyn FnMut(&Record) -> Result<(), Reject> + 'a;
 
 /// The options of a filter.
 pub struct FilterSpec {
@@ -196,7 +196,7 @@ impl Filter {
             Ok(rec) => rec,
             Err((e, slots)) => {
                 st.slots = slots;
-                self.reject(st, line, (raw, terminated), e.to_string());
+                self.reject(st, line, (raw, terminated), Reject::Decode(e));
                 return;
             }
         };
@@ -224,7 +224,7 @@ impl Filter {
         st.slots = rec.into_slots();
     }
 
-    fn reject(&self, st: &mut State, line: u64, raw: (&[u8], bool), reason: String) {
+    fn reject(&self, st: &mut State, line: u64, raw: (&[u8], bool), reason: Reject) {
         reject(&mut st.out, self.keep_raw_rejects, line, raw, reason);
     }
 }
@@ -235,25 +235,21 @@ fn too_long(out: &mut Scanned, line: u64, max: usize) {
     out.counts.rejected += 1;
     out.rejects.push(Rejected {
         line,
-        reason: format!(
-            "line longer than --max-line-bytes ({max} bytes); it is not kept in --rejects"
-        ),
+        reason: Reject::TooLong { max },
         raw: Vec::new(),
         terminated: true,
-        kept: false,
     });
 }
 
 /// Counts a rejected line and keeps its reason (and bytes, for `--rejects`, with whether a
 /// `\n` ended it, so the rejects file is the lines exactly as read).
-fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: (&[u8], bool), reason: String) {
+fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: (&[u8], bool), reason: Reject) {
     out.counts.rejected += 1;
     out.rejects.push(Rejected {
         line,
         reason,
         raw: if keep_raw { raw.0.to_vec() } else { Vec::new() },
         terminated: raw.1,
-        kept: true,
     });
 }
 
@@ -291,7 +287,7 @@ fn json_text(raw: &[u8], starts_source: bool) -> Option<&[u8]> {
 pub fn scan_lines<'c>(
     chunk: &'c Chunk,
     keep_raw_rejects: bool,
-    on_line: &mut dyn FnMut(std::ops::Range<usize>, &'c [u8]) -> Result<(), String>,
+    on_line: &mut dyn FnMut(std::ops::Range<usize>, &'c [u8]) -> Result<(), Reject>,
 ) -> Scanned {
     let bytes = chunk.bytes();
     let mut out = Scanned {

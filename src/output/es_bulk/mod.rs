@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use super::{Render, Rendered};
 use crate::decode::value::value_text;
 use crate::record::time::TimeSpec;
-use crate::record::{FieldPath, Record};
+use crate::record::{FieldPath, Record, Reject};
 use index::IndexTemplate;
 use mapping::FieldStats;
 
@@ -110,14 +110,23 @@ impl BulkRender {
     }
 }
 
+/// A record serde_json cannot write (a number it cannot represent, ...).
+fn unwritable(e: serde_json::Error) -> Reject {
+    Reject::Unwritable(e.to_string())
+}
+
 fn hex(h: u128) -> String {
     format!("{h:032x}")
 }
 
 impl Render for BulkRender {
-    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), String> {
-        let index = self.opts.index.render(rec, &self.time)?;
-        let id = self.id(rec)?;
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
+        let index = self
+            .opts
+            .index
+            .render(rec, &self.time)
+            .map_err(Reject::Unwritable)?;
+        let id = self.id(rec).map_err(Reject::Unwritable)?;
         let mut meta = Map::new();
         meta.insert("_index".into(), Value::String(index));
         if let Some(id) = id {
@@ -130,25 +139,25 @@ impl Render for BulkRender {
         let start = out.buf.len();
         let mut action = Map::new();
         action.insert(op.into(), Value::Object(meta));
-        serde_json::to_writer(&mut out.buf, &action).map_err(|e| e.to_string())?;
+        serde_json::to_writer(&mut out.buf, &action).map_err(unwritable)?;
         out.buf.push(b'\n');
         if self.fields.is_empty() {
             out.buf.extend_from_slice(rec.json);
         } else {
             let doc = super::ndjson::project(rec, &self.fields);
-            serde_json::to_writer(&mut out.buf, &doc).map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut out.buf, &doc).map_err(unwritable)?;
         }
         out.buf.push(b'\n');
         let size = (out.buf.len() - start) as u64;
         if size > self.opts.max_bytes {
             out.buf.truncate(start);
-            return Err(format!(
+            return Err(Reject::Unwritable(format!(
                 "bulk entry of {size} bytes is larger than --max-bytes {}",
                 self.opts.max_bytes
-            ));
+            )));
         }
         if self.opts.template.is_some() {
-            let obj = rec.full().map_err(|e| e.to_string())?;
+            let obj = rec.full().map_err(|e| Reject::Decode(e.clone()))?;
             let tf = self
                 .time
                 .fields

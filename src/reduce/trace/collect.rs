@@ -19,6 +19,7 @@ use crate::error::{ObsError, ObsResult};
 use crate::input::{ChunkReader, ReadOptions};
 use crate::pipeline::accounting::{Counts, Ledger};
 use crate::pipeline::{run_ordered, Flow, Window};
+use crate::record::Reject;
 use crate::stage::filter::scan_lines;
 
 /// Every span, narrow, and the dictionaries its codes refer to.
@@ -178,14 +179,14 @@ pub fn collect(
                         services: &mut out.services,
                         ops: &mut out.ops,
                     };
-                    rows_buf.push(rows.row(json, &mut slots, names)?);
+                    rows_buf.push(rows.row(json, &mut slots, names).map_err(Reject::Span)?);
                     if pass.locations {
                         locs_buf.push(loc);
                     }
                     return Ok(());
                 }
-                let v = decode_value(json).map_err(|e| e.0)?;
-                let spans = dec.spans(format, &v, &mut out.ids)?;
+                let v = decode_value(json)?;
+                let spans = dec.spans(format, &v, &mut out.ids).map_err(Reject::Span)?;
                 for (j, s) in spans.iter().enumerate() {
                     rows_buf.push(Row::of(s, &mut out.services, &mut out.ops));
                     if pass.locations {
