@@ -52,7 +52,7 @@ pub fn writes_to_terminal(out: Option<&PathBuf>) -> bool {
 /// text, `From` it into the family, `TryFrom` the family back, and `resolve`, which resolves
 /// `auto` as [`Format::resolve`] does (to `on_terminal` when the command has no NDJSON).
 ///
-/// ```ignore
+/// ```
 /// obs::formats! {
 ///     /// `obs trace show --format`.
 ///     pub enum ShowFormat {
@@ -62,6 +62,11 @@ pub fn writes_to_terminal(out: Option<&PathBuf>) -> bool {
 ///         Ndjson,
 ///     }
 /// }
+/// use obs::output::Format;
+/// assert_eq!(Format::from(ShowFormat::Text), Format::Text);
+/// assert_eq!(ShowFormat::try_from(Format::Csv), Err(Format::Csv));
+/// // No `auto` here, so resolving leaves the choice as it is.
+/// assert_eq!(ShowFormat::Ndjson.resolve(None, ShowFormat::Text), ShowFormat::Ndjson);
 /// ```
 #[macro_export]
 macro_rules! formats {
