@@ -51,6 +51,7 @@ fn aggregate(
         validate: false,
         keep_raw_rejects: false,
         needs: plan.needs(&time),
+        parse: None,
     })
     .unwrap();
     let reader = ChunkReader::new(

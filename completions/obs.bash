@@ -25,6 +25,9 @@ _obs() {
             obs,help)
                 cmd="obs__subcmd__help"
                 ;;
+            obs,parse)
+                cmd="obs__subcmd__parse"
+                ;;
             obs,trace)
                 cmd="obs__subcmd__trace"
                 ;;
@@ -36,6 +39,9 @@ _obs() {
                 ;;
             obs__subcmd__help,help)
                 cmd="obs__subcmd__help__subcmd__help"
+                ;;
+            obs__subcmd__help,parse)
+                cmd="obs__subcmd__help__subcmd__parse"
                 ;;
             obs__subcmd__help,trace)
                 cmd="obs__subcmd__help__subcmd__trace"
@@ -107,7 +113,7 @@ _obs() {
 
     case "${cmd}" in
         obs)
-            opts="-h -V --help --version grep aggregate trace help"
+            opts="-h -V --help --version grep parse aggregate trace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,7 +127,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +186,14 @@ _obs() {
                     return 0
                     ;;
                 --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parse)
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    return 0
+                    ;;
+                --regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -267,7 +281,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +328,14 @@ _obs() {
                     return 0
                     ;;
                 --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parse)
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    return 0
+                    ;;
+                --regex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -409,7 +431,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__help)
-            opts="grep aggregate trace help"
+            opts="grep parse aggregate trace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,6 +473,20 @@ _obs() {
             return 0
             ;;
         obs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obs__subcmd__help__subcmd__parse)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -555,6 +591,148 @@ _obs() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obs__subcmd__parse)
+            opts="-m -j -g -f -o -h -V --where --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --where)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parse)
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    return 0
+                    ;;
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-error)
+                    COMPREPLY=($(compgen -W "fail skip report" -- "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejects-reasons)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "auto ndjson pretty table csv es-bulk" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -W "index create" -- "${cur}"))
+                    return 0
+                    ;;
+                --id-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-docs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

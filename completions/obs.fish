@@ -27,6 +27,7 @@ end
 complete -c obs -n "__fish_obs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_needs_command" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_needs_command" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_needs_command" -f -a "parse" -d 'Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…)'
 complete -c obs -n "__fish_obs_needs_command" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
 complete -c obs -n "__fish_obs_needs_command" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -37,6 +38,12 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker
 complete -c obs -n "__fish_obs_using_subcommand grep" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
+logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
+combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+complete -c obs -n "__fish_obs_using_subcommand grep" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
@@ -69,12 +76,62 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _
 complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l keep-unmatched -d 'Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as Logstash does, instead of rejecting it'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l quiet -d 'No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run counts of rejected lines still go to stderr. Unlike ripgrep\'s -q, output is written'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l where -d 'Only the records where this expression holds (obs grep\'s language)' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -s m -l max-count -d 'Stop after N records (the first N in input order)' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
+logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
+combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+complete -c obs -n "__fish_obs_using_subcommand parse" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand parse" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand parse" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand parse" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata; `local`: this machine\'s) [default: UTC; for the terminal view, the local zone from TZ or the system]' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l until -d 'Keep records before this time (same forms as --since)' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -s f -l format -d 'Output format [default: pretty on a terminal, ndjson otherwise]' -r -f -a "auto\t'The terminal view on a terminal, NDJSON otherwise'
+ndjson\t'One JSON object per line; kept lines byte for byte as read'
+pretty\t'Compact coloured lines: time, level, service, message, then key=value'
+table\t'An aligned table (columns: --fields, or every key of any record)'
+csv\t'CSV with a header row (columns: --fields, or every key of any record)'
+es-bulk\t'Elasticsearch `_bulk` bodies: an action line and a source line per record'"
+complete -c obs -n "__fish_obs_using_subcommand parse" -s o -l output -d 'Write to FILE (atomically: complete or not at all) instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand parse" -l fields -d 'Only these fields (comma-separated paths), as NDJSON keys, columns or key=value' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l color -d 'Colour the terminal view (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c obs -n "__fish_obs_using_subcommand parse" -l index -d 'Index name template: `%{field}` and `%{+yyyy.MM.dd}` (the record\'s time in --tz) [default: logs-%{+yyyy.MM.dd}; for `obs aggregate` without --every: obs-aggregate]' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l action -d 'Bulk action: index (create or replace) or create (fail on existing _id)' -r -f -a "index\t'Create or replace the document'
+create\t'Create only; an existing `_id` is a per-item 409 conflict'"
+complete -c obs -n "__fish_obs_using_subcommand parse" -l id-field -d 'Take _id from these fields (comma-separated, joined with \'-\')' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l out-dir -d 'Write bulk-00001.ndjson, … into DIR (each one request), instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand parse" -l max-bytes -d 'Largest bulk file (Elasticsearch\'s units: 10mb = 10MiB = 10 × 2^20 bytes); below ES\'s 100mb request cap, which is refused' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l max-docs -d 'Most documents per bulk file' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
+complete -c obs -n "__fish_obs_using_subcommand parse" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l keep-unmatched -d 'Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as Logstash does, instead of rejecting it'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l quiet -d 'No progress bar and no diagnostics (bad-line sites, notes); errors and the end-of-run counts of rejected lines still go to stderr. Unlike ripgrep\'s -q, output is written'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
+complete -c obs -n "__fish_obs_using_subcommand parse" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand parse" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l by -d 'Group by these keys (fields or key functions; see below)' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l agg -d 'Metrics to compute [default: count]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l where -d 'Only records where this expression holds (same language as obs grep)' -r
@@ -87,6 +144,12 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'W
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
+logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
+combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
@@ -114,6 +177,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-docs -d 'Most 
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chart -d 'Draw a terminal chart of the first metric instead of a table'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l keep-unmatched -d 'Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as Logstash does, instead of rejecting it'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progress bar and no diagnostics; errors and the count of rejected lines still print'
@@ -325,10 +389,11 @@ complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcomman
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write traces as Jaeger JSON, OTLP/JSON lines or span NDJSON'
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find orphans, missing roots, duplicates, cycles and clock skew; exit 3 if any'
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep aggregate trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "parse" -d 'Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…)'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace as a waterfall: tree, time bars, errors and the critical path'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "stats" -d 'Latency percentiles, error rate and self time per service and operation'

@@ -6,16 +6,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::decode::text::LineFormat;
 use crate::output::color::ColorChoice;
 use crate::output::es_bulk::Action;
 use crate::pipeline::accounting::OnError;
 
-const ABOUT: &str = "Fast, trustworthy toolkit for large NDJSON log dumps";
+const ABOUT: &str = "Fast, trustworthy toolkit for large log dumps (NDJSON, access logs, logfmt)";
 
 const LONG_ABOUT: &str = "\
 obs reads large JSON-lines (NDJSON) log dumps, plain or gzip/zstd-compressed, memory-mapped and
 in parallel, and never loses a line without saying so: every line is emitted, filtered or
-rejected, and `--stats` shows the accounting.
+rejected, and `--stats` shows the accounting. Access logs, logfmt and lines of your own regex
+are read with --parse FORMAT or --regex, by obs parse and every record command.
 
 Exit status: 0 success (grep: something matched), 1 nothing matched, 2 error (nothing is
 committed: -o and --rejects files stay as they were), 3 a CI gate held.";
@@ -25,6 +27,7 @@ Examples:
   obs grep 'level=ERROR and service=payment-service' logs/*.ndjson.gz
   obs grep 'amount>10000 and payment_method=UPI' big.ndjson | obs grep 'http.status>=500'
   cat app.log | obs grep -c 'message~~=\"(?i)gateway timeout\"' -
+  obs aggregate access.log.gz --parse combined --by response --agg 'count, p95(bytes)'
   obs grep 'service=payment-service' dump.ndjson --format es-bulk \\
       --index 'payment-logs-%{+yyyy.MM.dd}' --tz Asia/Kolkata --id-field payment_id --out-dir bulk/
 
@@ -52,6 +55,8 @@ pub struct Cli {
 pub enum Command {
     /// Select lines with an expression; print them, count them, or write `_bulk` files.
     Grep(crate::cmd::grep::GrepArgs),
+    /// Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…).
+    Parse(crate::cmd::parse::ParseArgs),
     /// Group records and compute counts, sums, percentiles and rates, per time bucket if asked.
     Aggregate(crate::cmd::aggregate::AggregateArgs),
     /// Rebuild traces from span dumps: list, show, stats, deps, export, check.
@@ -84,6 +89,50 @@ pub struct InputArgs {
     /// Chunk size in bytes (testing and tuning; output does not depend on it).
     #[arg(long, value_name = "BYTES", hide = true, value_parser = parse_size)]
     pub chunk_size: Option<u64>,
+}
+
+/// How a record command (grep, parse) reads its records and writes them.
+#[derive(Debug, Args, Clone)]
+pub struct RecordArgs {
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Parsing options.
+    #[command(flatten)]
+    pub parsing: ParsingArgs,
+    /// Bad-input options.
+    #[command(flatten)]
+    pub errors: ErrorArgs,
+    /// Time options.
+    #[command(flatten)]
+    pub time: TimeArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Elasticsearch bulk options.
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// How lines become records (NDJSON unless told otherwise).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Parsing")]
+pub struct ParsingArgs {
+    /// Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or
+    /// common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC)
+    /// from the time it carries.
+    #[arg(long = "parse", value_enum, value_name = "FORMAT")]
+    pub parse: Option<LineFormat>,
+
+    /// Read lines with this regex (Rust syntax): its named groups, as (?P<level>\w+), become
+    /// fields; a group named timestamp, time or ts gives @timestamp.
+    #[arg(long, value_name = "REGEX", conflicts_with = "parse")]
+    pub regex: Option<String>,
+
+    /// Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as
+    /// Logstash does, instead of rejecting it.
+    #[arg(long)]
+    pub keep_unmatched: bool,
 }
 
 /// What happens to lines that are not valid records.

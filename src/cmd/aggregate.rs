@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::setup;
-use crate::cli::{BulkArgs, ErrorArgs, InputArgs, TimeArgs};
+use crate::cli::{BulkArgs, ErrorArgs, InputArgs, ParsingArgs, TimeArgs};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::Format;
@@ -149,6 +149,9 @@ pub struct AggregateArgs {
     /// Input options.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Parsing options.
+    #[command(flatten)]
+    pub parsing: ParsingArgs,
     /// Bad-input options.
     #[command(flatten)]
     pub errors: ErrorArgs,
@@ -220,6 +223,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         validate: args.errors.validate,
         keep_raw_rejects: args.errors.rejects.is_some(),
         needs: plan.needs(&time),
+        parse: setup::parse(&args.parsing, &time)?,
     })?;
     let mut ledger = Ledger::new(
         names,

@@ -4,7 +4,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::setup;
-use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, RecordFormat, TimeArgs};
+use crate::cli::{RecordArgs, RecordFormat};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::input::Chunk;
@@ -48,6 +48,7 @@ Examples:
   obs grep 'service=upi-switch' dump.ndjson --since -3h --tz Asia/Kolkata --fields ts,vpa,amount
   obs grep 'gateway=razorpay' dump.ndjson -f csv --fields ts,amount,status -o out.csv
   obs grep 'level=ERROR' dump.ndjson --on-error report --rejects bad.ndjson --stats
+  obs grep 'response>=500' access.log.gz --parse combined -f table --fields clientip,request
   obs grep 'service=payment-service' dump.ndjson -f es-bulk --index 'payment-logs-%{+yyyy.MM.dd}' \\
       --tz Asia/Kolkata --id-field payment_id --out-dir bulk/ --template template.json
 
@@ -90,21 +91,9 @@ pub struct GrepArgs {
     #[arg(short = 'm', long, value_name = "N", help_heading = "Matching")]
     pub max_count: Option<u64>,
 
-    /// Input options.
+    /// How records are read and written.
     #[command(flatten)]
-    pub input: InputArgs,
-    /// Bad-input options.
-    #[command(flatten)]
-    pub errors: ErrorArgs,
-    /// Time options.
-    #[command(flatten)]
-    pub time: TimeArgs,
-    /// Output options.
-    #[command(flatten)]
-    pub output: OutputArgs,
-    /// Elasticsearch bulk options.
-    #[command(flatten)]
-    pub bulk: BulkArgs,
+    pub io: RecordArgs,
 }
 
 /// Runs `obs grep`.
@@ -119,37 +108,48 @@ pub fn run(args: GrepArgs) -> anyhow::Result<ExitStatus> {
     } else {
         (args.where_expr.clone(), args.args.clone())
     };
+    records(&args, expr_src, paths)
+}
+
+/// Reads `paths`, keeps the records `expr_src` selects (every one when `None`) and writes
+/// them as `args` say: `obs grep`, and `obs parse`, which is grep keeping every parsed line.
+pub(super) fn records(
+    args: &GrepArgs,
+    expr_src: Option<String>,
+    paths: Vec<String>,
+) -> anyhow::Result<ExitStatus> {
     let setup::TimeWindow {
         spec: time,
         since,
         until,
-    } = setup::time(&args.time)?;
+    } = setup::time(&args.io.time)?;
     let expr = expr_src
         .as_deref()
         .map(|e| Expr::parse_in(e, time.tz))
         .transpose()?;
-    let format = setup::format(&args.output);
-    let fields = setup::fields(&args.output)?;
-    if format != RecordFormat::EsBulk && args.bulk.used() {
+    let format = setup::format(&args.io.output);
+    let fields = setup::fields(&args.io.output)?;
+    if format != RecordFormat::EsBulk && args.io.bulk.used() {
         bail!("--id-field, --id-hash, --out-dir and --template go with --format es-bulk");
     }
-    if args.bulk.out_dir.is_some() && args.output.output.is_some() {
+    if args.io.bulk.out_dir.is_some() && args.io.output.output.is_some() {
         bail!("use either --out-dir (bulk files) or -o (one file)");
     }
-    let reader = setup::reader(&paths, &args.input)?;
+    let reader = setup::reader(&paths, &args.io.input)?;
     setup::check_record_outputs(
-        args.output.output.as_ref(),
-        &args.errors,
-        &args.bulk,
+        args.io.output.output.as_ref(),
+        &args.io.errors,
+        &args.io.bulk,
         &reader,
     )?;
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
     let live = reader.may_be_live();
-    crate::stdio::set_quiet(args.output.quiet);
-    let progress = Progress::new(reader.known_total(), args.output.quiet);
+    crate::stdio::set_quiet(args.io.output.quiet);
+    let progress = Progress::new(reader.known_total(), args.io.output.quiet);
 
-    let (render, mut sink) = build_output(&args, format, fields, &time)?;
+    let parse = setup::parse(&args.io.parsing, &time)?;
+    let (render, mut sink) = build_output(args, format, fields, &time, parse.is_some())?;
     let filter = Filter::new(FilterSpec {
         expr,
         raw: args.regexp.clone(),
@@ -157,19 +157,20 @@ pub fn run(args: GrepArgs) -> anyhow::Result<ExitStatus> {
         since,
         until,
         time,
-        validate: args.errors.validate,
-        keep_raw_rejects: args.errors.rejects.is_some(),
+        validate: args.io.errors.validate,
+        keep_raw_rejects: args.io.errors.rejects.is_some(),
         needs: render.needs(),
+        parse,
     })?;
     let mut ledger = Ledger::new(
         names.clone(),
-        args.errors.on_error,
-        args.errors.rejects.clone(),
-        args.errors.rejects_reasons.clone(),
+        args.io.errors.on_error,
+        args.io.errors.rejects.clone(),
+        args.io.errors.rejects_reasons.clone(),
     )?;
 
     let mut remaining = args.max_count.unwrap_or(u64::MAX);
-    let threads = setup::threads(&args.input)?;
+    let threads = setup::threads(&args.io.input)?;
     let result = run_ordered(
         reader,
         threads,
@@ -211,7 +212,7 @@ pub fn run(args: GrepArgs) -> anyhow::Result<ExitStatus> {
         if args.count {
             println!("{}", counts.emitted);
         }
-        if args.errors.stats {
+        if args.io.errors.stats {
             print_stats(counts, &names, filter.prefilter().map(|p| p.describe()));
             setup::print_skipped(&inputs);
         }
@@ -251,13 +252,19 @@ fn build_output(
     format: RecordFormat,
     fields: Vec<FieldPath>,
     time: &crate::record::time::TimeSpec,
+    parsed: bool,
 ) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
     if args.count {
         crate::stdio::stdout_open()?;
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }
-    let out = args.output.output.as_ref();
+    let out = args.io.output.output.as_ref();
     Ok(match format {
+        // Parsed lines are not JSON: their records are written as decoded.
+        RecordFormat::Auto | RecordFormat::Ndjson if fields.is_empty() && parsed => (
+            Box::new(output::ndjson::JsonText),
+            Box::new(ByteSink::new(Destination::open(out)?)),
+        ),
         RecordFormat::Auto | RecordFormat::Ndjson if fields.is_empty() => (
             Box::new(output::ndjson::RawLines),
             Box::new(RawLineSink::new(Destination::open(out)?)),
@@ -270,13 +277,13 @@ fn build_output(
             Box::new(output::pretty::Pretty::new(
                 // Shown in --tz, else in the reader's own zone (TZ, then the system's).
                 crate::record::time::TimeSpec {
-                    tz: match &args.time.tz {
+                    tz: match &args.io.time.tz {
                         Some(_) => time.tz,
                         None => crate::record::time::local_tz(),
                     },
                     ..time.clone()
                 },
-                args.output.color.enabled(),
+                args.io.output.color.enabled(),
                 fields,
             )),
             Box::new(ByteSink::new(Destination::open(out)?)),
@@ -294,7 +301,7 @@ fn build_output(
             )
         }
         RecordFormat::EsBulk => {
-            let opts = setup::bulk_options(&args.bulk, crate::cli::DEFAULT_INDEX)?;
+            let opts = setup::bulk_options(&args.io.bulk, crate::cli::DEFAULT_INDEX)?;
             let sink = output::es_bulk::files::sink(&opts, out)?;
             (Box::new(BulkRender::new(opts, time.clone(), fields)), sink)
         }

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod grep;
+pub mod parse;
 mod setup;
 pub mod trace;
 
@@ -14,6 +15,7 @@ use crate::error::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Grep(args) => grep::run(args),
+        Command::Parse(args) => parse::run(args),
         Command::Aggregate(args) => aggregate::run(args),
         Command::Trace(args) => trace::run(args),
     }

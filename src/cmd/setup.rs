@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use crate::cli::{BulkArgs, InputArgs, OutputArgs, RecordFormat, TimeArgs};
+use crate::cli::{BulkArgs, InputArgs, OutputArgs, ParsingArgs, RecordFormat, TimeArgs};
 use crate::input::{
     resolve_inputs, ChunkReader, Globs, InputReport, ReadOptions, Source, DEFAULT_CHUNK_SIZE,
 };
@@ -14,6 +14,7 @@ use crate::output::es_bulk::index::IndexTemplate;
 use crate::output::es_bulk::{BulkOptions, IdSpec, ES_REQUEST_CAP};
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
+use crate::stage::parse::Parse;
 
 /// The inputs named by `paths` (stdin when none are given and stdin is not a terminal), each
 /// problem met resolving them said on stderr and counted in the report.
@@ -119,6 +120,16 @@ pub fn time(args: &TimeArgs) -> anyhow::Result<TimeWindow> {
         .with_format(args.time_format.as_deref())?;
     let (since, until) = window(args.since.as_deref(), args.until.as_deref(), spec.tz)?;
     Ok(TimeWindow { spec, since, until })
+}
+
+/// The parse stage of `--parse`/`--regex`, reading times as `time` does; `None` for NDJSON.
+pub fn parse(args: &ParsingArgs, time: &TimeSpec) -> anyhow::Result<Option<Parse>> {
+    let decoder = crate::decode::text::decoder(args.parse, args.regex.as_deref())
+        .map_err(anyhow::Error::msg)?;
+    if decoder.is_none() && args.keep_unmatched {
+        bail!("--keep-unmatched goes with --parse FORMAT or --regex");
+    }
+    Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched)))
 }
 
 /// One end of a time window: none when not given.

@@ -1,4 +1,5 @@
-//! Decoders that turn raw lines into fields. JSON today; logfmt and grok patterns belong here too.
+//! Decoders that turn raw lines into fields: JSON (the flat scanner and the general decoder),
+//! and the text formats of `--parse` (`text`).
 
 pub mod cell;
 pub mod flat;
@@ -6,4 +7,5 @@ pub mod hex;
 pub mod json;
 mod plain;
 mod shape;
+pub mod text;
 pub mod value;

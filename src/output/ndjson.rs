@@ -8,6 +8,19 @@ use crate::record::{FieldPath, Record, Reject};
 /// Keeps each line as read (CRLF and all); [`super::RawLineSink`] copies it from the chunk.
 pub struct RawLines;
 
+/// Each kept record's JSON text as decoded from its line: the records of `--parse`, whose
+/// lines are not JSON.
+pub struct JsonText;
+
+impl Render for JsonText {
+    fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
+        out.buf.extend_from_slice(rec.json);
+        out.buf.push(b'\n');
+        out.mark(rec, None);
+        Ok(())
+    }
+}
+
 impl Render for RawLines {
     fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         out.mark(rec, None);

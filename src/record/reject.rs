@@ -3,6 +3,7 @@
 //! tell them apart (a line too long has no bytes to keep) and the decoders to come add theirs.
 
 use crate::decode::json::DecodeError;
+use crate::decode::text::ParseError;
 
 /// The reason a line was rejected; its text is what `file:line: reason` says.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -10,6 +11,9 @@ pub enum Reject {
     /// Not a JSON object, in the decoder's words (`invalid JSON: … at column N`).
     #[error("{0}")]
     Decode(#[from] DecodeError),
+    /// Not a line of the format it was parsed as (`--parse`, `--regex`): what did not fit.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
     /// Longer than `--max-line-bytes`: left undecoded, and its bytes are not kept.
     #[error("line longer than --max-line-bytes ({max} bytes); it is not kept in --rejects")]
     TooLong {

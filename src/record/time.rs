@@ -100,6 +100,16 @@ impl TimeSpec {
         }
         parse_time_value(v, self.tz)
     }
+
+    /// A time written as text (a parsed line's), read as [`TimeSpec::value`] reads a string.
+    pub fn text(&self, s: &str) -> Option<DateTime<Utc>> {
+        if let Some(fmt) = &self.format {
+            if let Some(t) = with_format(s.trim(), fmt, self.tz) {
+                return Some(t);
+            }
+        }
+        parse_time_str(s, self.tz)
+    }
 }
 
 /// `s` read with a strftime format: with an offset if the format has one, else as wall-clock

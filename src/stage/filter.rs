@@ -18,6 +18,7 @@ use crate::input::Chunk;
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
 use crate::record::time::{TimeOf, TimeSpec};
 use crate::record::{Record, Reject};
+use crate::stage::parse::{Line, Parse, Parsed};
 
 /// UTF-8 byte-order mark, stripped from the first line of an input.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -33,6 +34,7 @@ pub struct Filter {
     prefilter: Option<Prefilter>,
     proj: Projection,
     keep_raw_rejects: bool,
+    parse: Option<Parse>,
     validate: bool,
 }
 
@@ -69,6 +71,8 @@ pub struct FilterSpec {
     pub keep_raw_rejects: bool,
     /// Top-level keys the consumer of kept records reads (decoded with the expression's).
     pub needs: Vec<String>,
+    /// `--parse`: lines are records of this format, not NDJSON.
+    pub parse: Option<Parse>,
 }
 
 impl Filter {
@@ -97,8 +101,12 @@ impl Filter {
             proj.add(k);
         }
         // Inverting turns "cannot match" into "must be kept", and --validate wants every line
-        // decoded: either way the prefilter cannot skip lines.
-        let prefilter = match (&spec.expr, spec.invert || spec.validate) {
+        // decoded: either way the prefilter cannot skip lines. Nor can it when lines are
+        // parsed: a field's value need not be in the line as written (`@timestamp`, escapes).
+        let prefilter = match (
+            &spec.expr,
+            spec.invert || spec.validate || spec.parse.is_some(),
+        ) {
             (Some(e), false) => Prefilter::new(e),
             _ => None,
         };
@@ -113,6 +121,7 @@ impl Filter {
             proj,
             keep_raw_rejects: spec.keep_raw_rejects,
             validate: spec.validate,
+            parse: spec.parse,
         })
     }
 
@@ -129,6 +138,8 @@ impl Filter {
     /// Filters one chunk, calling `on_match` for each kept record in order.
     pub fn scan(&self, chunk: &Chunk, on_match: &mut OnMatch) -> Scanned {
         let bytes = chunk.bytes();
+        let parsed = self.parse.as_ref().map(|p| p.chunk(chunk));
+        let parsed = parsed.as_ref();
         let mut st = State {
             out: Scanned {
                 lines: 0,
@@ -145,7 +156,7 @@ impl Filter {
                 let (mut pos, mut line) = (0usize, 0u64);
                 pf.candidates(bytes, |start, end| {
                     line += memchr::memchr_iter(b'\n', &bytes[pos..start]).count() as u64;
-                    self.line(&mut st, chunk, line, start..end, on_match);
+                    self.line(&mut st, (chunk, parsed), line, start..end, on_match);
                     line += 1;
                     pos = (end + 1).min(bytes.len());
                 });
@@ -156,7 +167,7 @@ impl Filter {
             }
             _ => {
                 st.out.lines = each_line(bytes, |line, span| {
-                    self.line(&mut st, chunk, line, span, on_match)
+                    self.line(&mut st, (chunk, parsed), line, span, on_match)
                 })
             }
         }
@@ -166,7 +177,7 @@ impl Filter {
     fn line<'c>(
         &self,
         st: &mut State<'c>,
-        chunk: &'c Chunk,
+        (chunk, parsed): (&'c Chunk, Option<&'c Parsed>),
         line: u64,
         span: std::ops::Range<usize>,
         on_match: &mut OnMatch,
@@ -180,7 +191,16 @@ impl Filter {
             too_long(&mut st.out, line, chunk.max_line);
             return;
         }
-        let Some(json) = json_text(raw, line == 0 && chunk.starts_source) else {
+        // The record's JSON: the line itself, or what the parse stage made of it.
+        let json = match parsed {
+            None => json_text(raw, line == 0 && chunk.starts_source).map(Ok),
+            Some(p) => match p.line(line) {
+                Line::Skipped => None,
+                Line::Failed(why) => Some(Err(why)),
+                Line::Text(at) => Some(Ok(&p.text[at.clone()])),
+            },
+        };
+        let Some(json) = json else {
             c.filtered += 1;
             return;
         };
@@ -191,6 +211,13 @@ impl Filter {
             return;
         }
         c.decoded += 1;
+        let json = match json {
+            Ok(json) => json,
+            Err(why) => {
+                self.reject(st, line, (raw, terminated), why.clone());
+                return;
+            }
+        };
         let slots = std::mem::take(&mut st.slots);
         let rec = match Record::decode(line, span, (raw, json), &self.proj, &mut st.cells, slots) {
             Ok(rec) => rec,

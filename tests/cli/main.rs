@@ -11,6 +11,7 @@ mod grep;
 mod input;
 mod output;
 mod parallel;
+mod parse;
 mod trace;
 mod trace_findings;
 

@@ -59,6 +59,7 @@ pub fn collect(
         validate: false,
         keep_raw_rejects: false,
         needs: Vec::new(),
+        parse: None,
     })?;
     let reader = ChunkReader::new(
         sources,

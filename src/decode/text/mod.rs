@@ -1,0 +1,99 @@
+//! Decoders of non-JSON lines: each turns one line of its format into the fields of a record,
+//! written straight as the text of one JSON object, so everything after it (the flat scanner,
+//! expressions, every output) reads a parsed line as it reads an NDJSON one.
+//!
+//! A decoder says where the line's time is; the parse stage (`stage/parse.rs`) reads it and
+//! adds the normalised `@timestamp`.
+
+mod clf;
+mod logfmt;
+mod object;
+mod pattern;
+
+use std::borrow::Cow;
+use std::fmt;
+
+pub use object::Object;
+
+/// Why a line is not a record of the format it was parsed as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The format's name (`combined`, `logfmt`, `regex`…).
+    pub format: &'static str,
+    /// What in the line did not fit, and where.
+    pub why: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a {} line: {}", self.format, self.why)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A line decoder. One is built per run and shared by every worker.
+pub trait Decoder: Send + Sync {
+    /// The format's name, for messages.
+    fn name(&self) -> &'static str;
+    /// Writes the fields of `line` into `obj` (already open); returns the text of the line's
+    /// time as read, when it has one.
+    fn decode<'l>(
+        &self,
+        line: &'l str,
+        obj: &mut Object,
+    ) -> Result<Option<Cow<'l, str>>, ParseError>;
+}
+
+/// `--parse`: the formats obs reads besides JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LineFormat {
+    /// NDJSON, one object per line (the default).
+    Json,
+    /// Each line as `{"message": LINE}`, for the expression language on any text.
+    Raw,
+    /// `key=value key2="quoted \"value\"" bare`: values are strings, a bare key is `true`.
+    Logfmt,
+    /// Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept).
+    Combined,
+    /// Apache/nginx common log: host ident user [time] "request" status bytes.
+    Common,
+}
+
+/// The decoder for `format` (`None` for JSON, which needs none), or for `--regex`.
+pub fn decoder(
+    format: Option<LineFormat>,
+    regex: Option<&str>,
+) -> Result<Option<Box<dyn Decoder>>, String> {
+    if let Some(re) = regex {
+        return Ok(Some(Box::new(pattern::Pattern::new(re)?)));
+    }
+    Ok(match format {
+        None | Some(LineFormat::Json) => None,
+        Some(LineFormat::Raw) => Some(Box::new(Raw)),
+        Some(LineFormat::Logfmt) => Some(Box::new(logfmt::Logfmt)),
+        Some(LineFormat::Combined) => Some(Box::new(clf::Clf { combined: true })),
+        Some(LineFormat::Common) => Some(Box::new(clf::Clf { combined: false })),
+    })
+}
+
+/// `--parse raw`: the line is the record's `message`.
+pub struct Raw;
+
+impl Decoder for Raw {
+    fn name(&self) -> &'static str {
+        "raw"
+    }
+
+    fn decode<'l>(
+        &self,
+        line: &'l str,
+        obj: &mut Object,
+    ) -> Result<Option<Cow<'l, str>>, ParseError> {
+        obj.str("message", line);
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,161 @@
+use serde_json::{json, Value};
+
+use super::*;
+
+/// The record `line` decodes to with `d`, and its time as read.
+fn decode(d: &dyn Decoder, line: &str) -> Result<(Value, Option<String>), ParseError> {
+    let mut buf = Vec::new();
+    let mut obj = Object::open(&mut buf);
+    let time = d.decode(line, &mut obj)?.map(|t| t.into_owned());
+    obj.close();
+    let v = serde_json::from_slice(&buf).expect("decoders write JSON");
+    Ok((v, time))
+}
+
+#[test]
+fn combined_lines_have_logstash_legacy_names_and_numbers() {
+    let d = decoder(Some(LineFormat::Combined), None)
+        .expect("builds")
+        .expect("a decoder");
+    let line = r#"83.149.9.216 - frank [17/May/2015:10:05:03 +0000] "GET /a?b=1 HTTP/1.1" 200 203023 "http://x/" "Mozilla/5.0 (X; \"Y\")""#;
+    let (v, time) = decode(d.as_ref(), line).expect("parses");
+    assert_eq!(
+        v,
+        json!({"clientip": "83.149.9.216", "ident": "-", "auth": "frank",
+               "timestamp": "17/May/2015:10:05:03 +0000", "verb": "GET", "request": "/a?b=1",
+               "httpversion": "1.1", "response": 200, "bytes": 203023,
+               "referrer": "http://x/", "agent": "Mozilla/5.0 (X; \"Y\")"})
+    );
+    assert_eq!(time.as_deref(), Some("17/May/2015:10:05:03 +0000"));
+}
+
+#[test]
+fn access_logs_keep_odd_requests_and_nginx_additions() {
+    let d = decoder(Some(LineFormat::Combined), None)
+        .expect("builds")
+        .expect("a decoder");
+    let line = r#"10.0.0.1 - - [01/May/2024:10:00:00 +0530] "\x16\x03\x01" 400 - "-" "-" 0.042 0.040 rt=0.042 cache=HIT junk"#;
+    let (v, _) = decode(d.as_ref(), line).expect("parses");
+    assert_eq!(v["rawrequest"], json!("\\x16\\x03\\x01"));
+    assert_eq!(v.get("bytes"), None, "a size of - is no size");
+    assert_eq!(v["request_time"], json!(0.042));
+    assert_eq!(v["upstream_response_time"], json!(0.040));
+    assert_eq!(v["rt"], json!(0.042));
+    assert_eq!(v["cache"], json!("HIT"));
+    assert_eq!(v["extra"], json!("junk"));
+    let common = decoder(Some(LineFormat::Common), None)
+        .expect("builds")
+        .expect("a decoder");
+    let (v, _) = decode(
+        common.as_ref(),
+        r#"h - - [01/May/2024:10:00:00 +0000] "GET / HTTP/1.0" 304 0"#,
+    )
+    .expect("parses");
+    assert_eq!(v["response"], json!(304));
+    assert_eq!(v["bytes"], json!(0));
+    assert_eq!(v.get("referrer"), None);
+}
+
+#[test]
+fn broken_access_lines_say_what_is_wrong() {
+    let d = decoder(Some(LineFormat::Combined), None)
+        .expect("builds")
+        .expect("a decoder");
+    let cut = r#"1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 10 "-" "Mozilla"#;
+    let e = decode(d.as_ref(), cut).expect_err("does not parse");
+    assert!(
+        e.to_string()
+            .starts_with("not a combined line: the quote of \"agent\""),
+        "{e}"
+    );
+    for (line, says) in [
+        ("", "no client address"),
+        ("1.2.3.4 - - 17/May/2015 \"GET /\" 200 1", "no [time]"),
+        (r#"1.2.3.4 - - [t] "GET /" 20x 1 "-" "-""#, "status '20x'"),
+        (r#"1.2.3.4 - - [t] "GET /" 200 1k "-" "-""#, "size '1k'"),
+        (r#"1.2.3.4 - - [t] "GET /" 200 1"#, "no \"referrer\""),
+    ] {
+        let e = decode(d.as_ref(), line).expect_err("does not parse");
+        assert!(e.why.contains(says), "{line}: {e}");
+    }
+}
+
+#[test]
+fn logfmt_reads_quotes_escapes_bare_keys_and_keeps_the_last_of_a_key() {
+    let d = decoder(Some(LineFormat::Logfmt), None)
+        .expect("builds")
+        .expect("a decoder");
+    let (v, time) = decode(
+        d.as_ref(),
+        r#"ts=2024-05-01T10:00:00Z level=info msg="paid \"fast\"\n" path= ok n=1 n=2 u="\u20b9""#,
+    )
+    .expect("parses");
+    assert_eq!(
+        v,
+        json!({"ts": "2024-05-01T10:00:00Z", "level": "info", "msg": "paid \"fast\"\n",
+               "path": "", "ok": true, "n": "2", "u": "₹"})
+    );
+    assert_eq!(time.as_deref(), Some("2024-05-01T10:00:00Z"));
+    for (line, says) in [
+        (r#"a="open"#, "is not closed"),
+        ("=x", "no key"),
+        (r#"a"b=1"#, "a quote inside key"),
+        (r#"a="\uzz""#, "bad \\u escape"),
+    ] {
+        let e = decode(d.as_ref(), line).expect_err("does not parse");
+        assert!(e.why.contains(says), "{line}: {e}");
+    }
+}
+
+#[test]
+fn regex_groups_become_fields_and_absent_groups_stay_absent() {
+    let d = decoder(
+        None,
+        Some(r"^(?P<ts>\S+) (?P<level>[A-Z]+)(?: code=(?P<code>\d+))? (?P<message>.*)$"),
+    )
+    .expect("parses")
+    .expect("parses");
+    let (v, time) = decode(d.as_ref(), "2024-05-01T10:00:00Z WARN slow \"db\"").expect("parses");
+    assert_eq!(
+        v,
+        json!({"ts": "2024-05-01T10:00:00Z", "level": "WARN", "message": "slow \"db\""})
+    );
+    assert_eq!(time.as_deref(), Some("2024-05-01T10:00:00Z"));
+    assert!(decode(d.as_ref(), "no")
+        .expect_err("does not parse")
+        .why
+        .contains("does not match"));
+    assert!(decoder(None, Some(r"\d+"))
+        .err()
+        .expect("parses")
+        .contains("names no group"));
+    assert!(decoder(None, Some(r"("))
+        .err()
+        .expect("parses")
+        .starts_with("bad --regex"));
+}
+
+#[test]
+fn raw_lines_are_messages_and_json_needs_no_decoder() {
+    let d = decoder(Some(LineFormat::Raw), None)
+        .expect("builds")
+        .expect("a decoder");
+    assert_eq!(
+        decode(d.as_ref(), "Invalid user \"x\"").expect("parses"),
+        (json!({"message": "Invalid user \"x\""}), None)
+    );
+    assert!(decoder(Some(LineFormat::Json), None)
+        .expect("parses")
+        .is_none());
+    assert!(decoder(None, None).expect("parses").is_none());
+}
+
+#[test]
+fn json_numbers_are_told_from_other_text() {
+    for n in ["0", "-1", "12", "0.5", "1e3", "-2.5E-3"] {
+        assert!(object::is_json_number(n), "{n}");
+    }
+    for s in ["", "-", "012", ".5", "1.", "1e", "0x1", "1,5", "NaN", " 1"] {
+        assert!(!object::is_json_number(s), "{s}");
+    }
+}

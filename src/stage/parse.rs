@@ -1,0 +1,137 @@
+//! The parse stage (`--parse FORMAT`, `--regex`): every line of a chunk through a line
+//! decoder, into one buffer of JSON objects that the filter then reads as it reads NDJSON.
+//! Each record gets `@timestamp`, its time normalised to RFC 3339 in UTC, when the decoder
+//! found a time obs can read (in `--tz` when it has no offset; `--time-format` first).
+//!
+//! A chunk is parsed whole before it is filtered: the flat scanner borrows strings from the
+//! text it reads, so the text of every line must stay where it is while the chunk is scanned.
+
+use std::ops::Range;
+
+use chrono::SecondsFormat;
+
+use crate::decode::text::{Decoder, Object, ParseError};
+use crate::input::Chunk;
+use crate::record::time::TimeSpec;
+use crate::record::Reject;
+
+/// A line decoder with what the stage adds to its records.
+pub struct Parse {
+    decoder: Box<dyn Decoder>,
+    time: TimeSpec,
+    keep_unmatched: bool,
+}
+
+/// What a line became.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    /// Not looked at: blank, or longer than `--max-line-bytes` (the filter sees to both).
+    Skipped,
+    /// The record's JSON text, at this range of [`Parsed::text`].
+    Text(Range<usize>),
+    /// Not a line of the format.
+    Failed(Reject),
+}
+
+/// A parsed chunk: the records' text, and what each line became, by line number.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The JSON objects, one after another.
+    pub text: Vec<u8>,
+    /// One entry per line of the chunk.
+    pub lines: Vec<Line>,
+}
+
+impl Parsed {
+    /// The JSON text of line `line`, or why it has none.
+    pub fn line(&self, line: u64) -> &Line {
+        self.lines.get(line as usize).unwrap_or(&Line::Skipped)
+    }
+}
+
+impl Parse {
+    /// A stage decoding with `decoder`; times read with `time`'s zone and format; lines that
+    /// do not parse emitted as `{"message": …, "tags": ["_grokparsefailure"]}` when
+    /// `keep_unmatched`, else rejected.
+    pub fn new(decoder: Box<dyn Decoder>, time: TimeSpec, keep_unmatched: bool) -> Parse {
+        Parse {
+            decoder,
+            time,
+            keep_unmatched,
+        }
+    }
+
+    /// The decoder's format name.
+    pub fn name(&self) -> &'static str {
+        self.decoder.name()
+    }
+
+    /// Parses every line of `chunk`.
+    pub fn chunk(&self, chunk: &Chunk) -> Parsed {
+        let bytes = chunk.bytes();
+        let mut out = Parsed {
+            text: Vec::with_capacity(bytes.len() + bytes.len() / 2),
+            lines: Vec::new(),
+        };
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(
+            // The last line may have no `\n`.
+            (bytes.last().is_some_and(|&b| b != b'\n')).then_some(bytes.len()),
+        );
+        for end in ends {
+            let raw = &bytes[start..end];
+            start = end + 1;
+            let first = chunk.starts_source && out.lines.is_empty();
+            let line = self.line(raw, first, chunk.max_line, &mut out.text);
+            out.lines.push(line);
+        }
+        out
+    }
+
+    fn line(&self, raw: &[u8], starts_source: bool, max: usize, text: &mut Vec<u8>) -> Line {
+        if raw.len() > max {
+            return Line::Skipped;
+        }
+        let mut s = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if starts_source {
+            s = s.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(s);
+        }
+        if s.iter().all(u8::is_ascii_whitespace) {
+            return Line::Skipped;
+        }
+        let s = match std::str::from_utf8(s) {
+            Ok(s) => s,
+            Err(e) => {
+                return Line::Failed(Reject::Parse(ParseError {
+                    format: self.decoder.name(),
+                    why: format!("not UTF-8 at byte {}", e.valid_up_to() + 1),
+                }))
+            }
+        };
+        let at = text.len();
+        let mut obj = Object::open(text);
+        match self.decoder.decode(s, &mut obj) {
+            Ok(time) => {
+                if let Some(t) = time.and_then(|t| self.time.text(&t)) {
+                    obj.str(
+                        "@timestamp",
+                        &t.to_rfc3339_opts(SecondsFormat::Millis, true),
+                    );
+                }
+                obj.close();
+                Line::Text(at..text.len())
+            }
+            Err(e) => {
+                text.truncate(at);
+                if !self.keep_unmatched {
+                    return Line::Failed(Reject::Parse(e));
+                }
+                let mut obj = Object::open(text);
+                obj.str("message", s);
+                obj.strs("tags", &["_grokparsefailure"]);
+                obj.close();
+                Line::Text(at..text.len())
+            }
+        }
+    }
+}
