@@ -52,6 +52,7 @@ fn aggregate(
         keep_raw_rejects: false,
         needs: plan.needs(&time),
         parse: None,
+        lines_only: false,
     })
     .unwrap();
     let reader = ChunkReader::new(

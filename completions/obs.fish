@@ -31,7 +31,7 @@ complete -c obs -n "__fish_obs_needs_command" -f -a "parse" -d 'Turn lines of ac
 complete -c obs -n "__fish_obs_needs_command" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
 complete -c obs -n "__fish_obs_needs_command" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression. Alone (no expression, output the lines or -c) it searches any text, JSON or not' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s m -l max-count -d 'Stop after N matching lines (the first N in input order)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r

@@ -224,13 +224,15 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         keep_raw_rejects: args.errors.rejects.is_some(),
         needs: plan.needs(&time),
         parse: setup::parse(&args.parsing, &time)?,
+        lines_only: false,
     })?;
     let mut ledger = Ledger::new(
         names,
         args.errors.on_error,
         args.errors.rejects.clone(),
         args.errors.rejects_reasons.clone(),
-    )?;
+    )?
+    .with_parse_hint();
     let mut all = plan.columns();
     let result = run_ordered(
         reader,

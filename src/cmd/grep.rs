@@ -67,6 +67,7 @@ pub struct GrepArgs {
     pub args: Vec<String>,
 
     /// Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression.
+    /// Alone (no expression, output the lines or -c) it searches any text, JSON or not.
     #[arg(
         short = 'e',
         long = "regexp",
@@ -160,6 +161,7 @@ pub(super) fn records(
         validate: args.io.errors.validate,
         keep_raw_rejects: args.io.errors.rejects.is_some(),
         needs: render.needs(),
+        lines_only: !render.reads_fields(),
         parse,
     })?;
     let mut ledger = Ledger::new(
@@ -167,7 +169,8 @@ pub(super) fn records(
         args.io.errors.on_error,
         args.io.errors.rejects.clone(),
         args.io.errors.rejects_reasons.clone(),
-    )?;
+    )?
+    .with_parse_hint();
 
     let mut remaining = args.max_count.unwrap_or(u64::MAX);
     let threads = setup::threads(&args.io.input)?;

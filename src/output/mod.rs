@@ -93,6 +93,11 @@ pub trait Render: Sync {
     fn needs(&self) -> Vec<String> {
         Vec::new()
     }
+    /// False when the renderer reads nothing of a record but its line (raw lines, counts), so
+    /// a filter that needs no field either can leave lines undecoded.
+    fn reads_fields(&self) -> bool {
+        true
+    }
 }
 
 /// Writes rendered chunks in input order, in the consumer thread.
@@ -213,6 +218,10 @@ impl Render for CountOnly {
     fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject> {
         out.mark(rec, None);
         Ok(())
+    }
+
+    fn reads_fields(&self) -> bool {
+        false
     }
 }
 

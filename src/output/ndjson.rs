@@ -30,6 +30,10 @@ impl Render for RawLines {
     fn keeps_chunk(&self) -> bool {
         true
     }
+
+    fn reads_fields(&self) -> bool {
+        false
+    }
 }
 
 /// Writes `{"path": value, ...}` for the chosen fields, leaving out missing ones.

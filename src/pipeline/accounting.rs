@@ -84,6 +84,11 @@ pub struct Ledger {
     reported: usize,
     /// The last line written to `rejects` had no `\n` of its own.
     owes_newline: bool,
+    /// Lines rejected for not being JSON.
+    not_json: u64,
+    /// Whether the command reads other formats with `--parse`, to be said when most lines
+    /// were not JSON.
+    parse_hint: bool,
 }
 
 impl Ledger {
@@ -104,7 +109,16 @@ impl Ledger {
             reasons: reasons.map(AtomicFile::create).transpose()?,
             reported: 0,
             owes_newline: false,
+            not_json: 0,
+            parse_hint: false,
         })
+    }
+
+    /// Says, when most lines decoded were rejected for not being JSON, that `--parse` reads
+    /// others.
+    pub fn with_parse_hint(mut self) -> Ledger {
+        self.parse_hint = true;
+        self
     }
 
     /// True under `--on-error fail`: the first reject ends the run.
@@ -139,6 +153,9 @@ impl Ledger {
     }
 
     fn reject(&mut self, r: &Rejected) -> Result<(), ObsError> {
+        if matches!(r.reason, Reject::Decode(_)) {
+            self.not_json += 1;
+        }
         let origin = self.source_name();
         let line = self.line_base + r.line + 1;
         if self.on_error == OnError::Fail {
@@ -220,6 +237,12 @@ impl Ledger {
                 self.counts.rejected,
                 if self.counts.rejected == 1 { "" } else { "s" }
             );
+            if self.parse_hint && self.not_json * 2 > self.counts.decoded {
+                eprintln!(
+                    "obs: most lines are not JSON: --parse FORMAT reads access logs, logfmt or \
+                     raw text, --regex lines of your own (obs parse --help)"
+                );
+            }
         }
     }
 }

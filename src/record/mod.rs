@@ -58,6 +58,26 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// A record of a line that is not decoded (the consumer reads only the line): any field
+    /// asked for later is decoded then, from `json`.
+    pub fn undecoded(
+        line: u64,
+        span: std::ops::Range<usize>,
+        (raw, json): (&'a [u8], &'a [u8]),
+        proj: &'a Projection,
+        slots: Vec<Option<Value>>,
+    ) -> Record<'a> {
+        Record {
+            line,
+            span,
+            raw,
+            json,
+            proj,
+            slots,
+            full: OnceCell::new(),
+        }
+    }
+
     /// Gives back the slot buffer so the next line can reuse its allocation.
     pub fn into_slots(self) -> Vec<Option<Value>> {
         self.slots

@@ -36,6 +36,7 @@ pub struct Filter {
     keep_raw_rejects: bool,
     parse: Option<Parse>,
     validate: bool,
+    undecoded: bool,
 }
 
 /// The accounting of a [`Filter::scan`] over one chunk.
@@ -73,6 +74,10 @@ pub struct FilterSpec {
     pub needs: Vec<String>,
     /// `--parse`: lines are records of this format, not NDJSON.
     pub parse: Option<Parse>,
+    /// The consumer reads only the kept lines, no field (raw output, counts): with no
+    /// expression, window or parse either (`obs grep -e REGEX`), lines are not decoded, so
+    /// any text is searched, as ripgrep searches it.
+    pub lines_only: bool,
 }
 
 impl Filter {
@@ -110,6 +115,12 @@ impl Filter {
             (Some(e), false) => Prefilter::new(e),
             _ => None,
         };
+        let undecoded = spec.lines_only
+            && spec.expr.is_none()
+            && spec.since.is_none()
+            && spec.until.is_none()
+            && !spec.validate
+            && spec.parse.is_none();
         Ok(Filter {
             expr: spec.expr,
             raw,
@@ -121,6 +132,7 @@ impl Filter {
             proj,
             keep_raw_rejects: spec.keep_raw_rejects,
             validate: spec.validate,
+            undecoded,
             parse: spec.parse,
         })
     }
@@ -210,14 +222,29 @@ impl Filter {
             c.prefiltered += 1;
             return;
         }
-        c.decoded += 1;
         let json = match json {
             Ok(json) => json,
             Err(why) => {
+                st.out.counts.decoded += 1;
                 self.reject(st, line, (raw, terminated), why.clone());
                 return;
             }
         };
+        if self.undecoded {
+            let slots = std::mem::take(&mut st.slots);
+            let rec = Record::undecoded(line, span, (raw, json), &self.proj, slots);
+            self.keep(
+                st,
+                line,
+                (raw, terminated),
+                &rec,
+                raw_ok != self.invert,
+                on_match,
+            );
+            st.slots = rec.into_slots();
+            return;
+        }
+        st.out.counts.decoded += 1;
         let slots = std::mem::take(&mut st.slots);
         let rec = match Record::decode(line, span, (raw, json), &self.proj, &mut st.cells, slots) {
             Ok(rec) => rec,
@@ -240,15 +267,29 @@ impl Filter {
         };
         let matched = in_window
             && (raw_ok && self.expr.as_ref().is_none_or(|e| e.matches(&rec))) != self.invert;
-        if matched {
-            match on_match(&rec) {
-                Ok(()) => st.out.counts.emitted += 1,
-                Err(reason) => self.reject(st, line, (raw, terminated), reason),
-            }
-        } else {
-            st.out.counts.filtered += 1;
-        }
+        self.keep(st, line, (raw, terminated), &rec, matched, on_match);
         st.slots = rec.into_slots();
+    }
+
+    /// Hands a matched record to `on_match` (emitted, or rejected with its reason); counts an
+    /// unmatched one as filtered.
+    fn keep(
+        &self,
+        st: &mut State,
+        line: u64,
+        raw: (&[u8], bool),
+        rec: &Record,
+        matched: bool,
+        on_match: &mut OnMatch,
+    ) {
+        if !matched {
+            st.out.counts.filtered += 1;
+            return;
+        }
+        match on_match(rec) {
+            Ok(()) => st.out.counts.emitted += 1,
+            Err(reason) => self.reject(st, line, raw, reason),
+        }
     }
 
     fn reject(&self, st: &mut State, line: u64, raw: (&[u8], bool), reason: Reject) {

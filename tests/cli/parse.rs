@@ -380,3 +380,53 @@ fn parsing_gives_the_same_bytes_on_one_thread_and_many() {
         "outputs differ across threads and chunk sizes"
     );
 }
+
+#[test]
+fn raw_regexes_search_any_text_as_ripgrep_does() {
+    let s = Scratch::new();
+    let text = "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n\
+                Dec 10 06:55:48 LabSZ sshd[24200]: Connection closed by 173.234.31.186\n\
+                {\"level\":\"WARN\",\"message\":\"Invalid user in JSON\"}\n\
+                {\"broken\": \n";
+    s.file("auth.log", text);
+    let r = s.run(&["grep", "-e", "Invalid user", "auth.log", "--stats"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n\
+         {\"level\":\"WARN\",\"message\":\"Invalid user in JSON\"}\n"
+    );
+    assert!(
+        r.stderr.contains("2 emitted + 2 filtered + 0 rejected"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&["grep", "-c", "-v", "-e", "Invalid", "auth.log"]);
+    assert_eq!(r.stdout, "2\n", "{}", r.stderr);
+    // Reading a field, or --validate, decodes the lines again: text is then not JSON.
+    let r = s.run(&[
+        "grep",
+        "-e",
+        "Invalid user",
+        "auth.log",
+        "-f",
+        "csv",
+        "--validate",
+    ]);
+    assert!(
+        r.stderr.contains("auth.log:1: invalid JSON"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("auth.log:4: invalid JSON"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("most lines are not JSON: --parse FORMAT"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "level,message\nWARN,Invalid user in JSON\n");
+}
