@@ -117,18 +117,8 @@ const AGENTS: [&str; 4] = [
 /// ISO 8601 in IST with milliseconds, from epoch milliseconds.
 fn ist_timestamp(out: &mut String, ms: i64) {
     let local = ms + 19_800_000; // +05:30; IST has no DST
-    let days = local.div_euclid(86_400_000);
     let rem = local.rem_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm): no date crate needed in a generator.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = crate::clock::civil(local.div_euclid(86_400_000));
     let _ = write!(
         out,
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}+05:30",
