@@ -190,7 +190,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)
@@ -332,7 +332,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)
@@ -642,7 +642,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)

@@ -38,11 +38,12 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker
 complete -c obs -n "__fish_obs_using_subcommand grep" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand grep" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
-common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
+syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -89,11 +90,12 @@ complete -c obs -n "__fish_obs_using_subcommand parse" -s j -l threads -d 'Worke
 complete -c obs -n "__fish_obs_using_subcommand parse" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand parse" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
-common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
+syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand parse" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
@@ -144,11 +146,12 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'W
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
-common\t'Apache/nginx common log: host ident user [time] "request" status bytes'"
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
+syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'

@@ -16,6 +16,9 @@ Formats (--parse):
              additions after the agent become fields (key=value, request_time,
              upstream_response_time, extra)
   common     the same without referrer and agent
+  syslog     RFC 5424 or RFC 3164 per line, <PRI> optional: timestamp, hostname, appname,
+             procid, msgid, message; priority, facility, severity (numbers) and level from the
+             PRI; structured data as {ID: {NAME: VALUE}}; NILVALUE (-) fields absent
   logfmt     key=value pairs; \"quoted values\" have their escapes read; a bare key is true
   raw        {\"message\": LINE}, for the expression language on any text
   json       NDJSON (what every command reads when not told otherwise)
@@ -63,7 +66,7 @@ pub struct ParseArgs {
 /// Runs `obs parse`.
 pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
     if a.io.parsing.parse.is_none() && a.io.parsing.regex.is_none() {
-        bail!("obs parse needs the lines' format: --parse FORMAT (combined, common, logfmt, raw, json) or --regex REGEX");
+        bail!("obs parse needs the lines' format: --parse FORMAT (combined, common, syslog, logfmt, raw, json) or --regex REGEX");
     }
     let paths = a.paths;
     let where_expr = a.where_expr;

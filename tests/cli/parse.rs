@@ -430,3 +430,56 @@ fn raw_regexes_search_any_text_as_ripgrep_does() {
     );
     assert_eq!(r.stdout, "level,message\nWARN,Invalid user in JSON\n");
 }
+
+#[test]
+fn syslog_lines_of_both_rfcs_in_one_file() {
+    let s = Scratch::new();
+    s.file(
+        "syslog",
+        "<34>1 2024-05-01T04:30:00.003Z pay-1 upi-switch 4211 TXN [meta@32473 bank=\"HDFC\" vpa=\"a@okhdfc\"] collect timed out\n\
+         <14>May  1 10:00:01 pay-1 cron[77]: job done\n\
+         May  1 10:00:02 pay-2 sshd[24200]: Invalid user admin from 10.0.0.9\n\
+         <999>broken\n",
+    );
+    let r = s.run(&[
+        "parse",
+        "syslog",
+        "--parse",
+        "syslog",
+        "--rejects-reasons",
+        "why.txt",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = rows(&r.stdout);
+    assert_eq!(out.len(), 3);
+    assert_eq!(
+        out[0],
+        json!({"priority": 34, "facility": 4, "severity": 2, "level": "crit", "version": 1,
+               "timestamp": "2024-05-01T04:30:00.003Z", "hostname": "pay-1", "appname": "upi-switch",
+               "procid": 4211, "msgid": "TXN",
+               "structured_data": {"meta@32473": {"bank": "HDFC", "vpa": "a@okhdfc"}},
+               "message": "collect timed out", "@timestamp": "2024-05-01T04:30:00.003Z"})
+    );
+    assert_eq!(out[1]["appname"], json!("cron"));
+    assert_eq!(out[1]["severity"], json!(6));
+    assert!(out[2].get("priority").is_none(), "no PRI, no priority");
+    assert!(
+        out[2]["@timestamp"].is_string(),
+        "a year-less time still gets one"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("why.txt")).unwrap(),
+        "syslog:4: not a syslog line: PRI <999> is not a number from 0 to 191\n"
+    );
+    let r = s.run(&[
+        "grep",
+        "structured_data.meta@32473.bank=HDFC",
+        "syslog",
+        "--parse",
+        "syslog",
+        "-c",
+        "--on-error",
+        "skip",
+    ]);
+    assert_eq!(r.stdout, "1\n", "{}", r.stderr);
+}

@@ -1,4 +1,4 @@
-//! Decoders of non-JSON lines: each turns one line of its format into the fields of a record,
+//! Decoders of non-JSON lines (access logs, syslog, logfmt, `--regex`, raw text): each turns one line of its format into the fields of a record,
 //! written straight as the text of one JSON object, so everything after it (the flat scanner,
 //! expressions, every output) reads a parsed line as it reads an NDJSON one.
 //!
@@ -9,6 +9,7 @@ mod clf;
 mod logfmt;
 mod object;
 mod pattern;
+mod syslog;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -58,6 +59,8 @@ pub enum LineFormat {
     Combined,
     /// Apache/nginx common log: host ident user [time] "request" status bytes.
     Common,
+    /// Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…
+    Syslog,
 }
 
 /// The decoder for `format` (`None` for JSON, which needs none), or for `--regex`.
@@ -74,6 +77,7 @@ pub fn decoder(
         Some(LineFormat::Logfmt) => Some(Box::new(logfmt::Logfmt)),
         Some(LineFormat::Combined) => Some(Box::new(clf::Clf { combined: true })),
         Some(LineFormat::Common) => Some(Box::new(clf::Clf { combined: false })),
+        Some(LineFormat::Syslog) => Some(Box::new(syslog::Syslog)),
     })
 }
 

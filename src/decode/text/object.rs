@@ -65,6 +65,12 @@ impl<'b> Object<'b> {
             .extend_from_slice(if value { b"true" } else { b"false" });
     }
 
+    /// An object field, open: fill it, then close it before writing another field here.
+    pub fn object(&mut self, key: &str) -> Object<'_> {
+        self.key(key);
+        Object::open(self.buf)
+    }
+
     /// Closes the object.
     pub fn close(self) {
         self.buf.push(b'}');

@@ -159,3 +159,88 @@ fn json_numbers_are_told_from_other_text() {
         assert!(!object::is_json_number(s), "{s}");
     }
 }
+
+#[test]
+fn syslog_5424_lines_keep_structured_data_and_leave_nil_values_out() {
+    let d = decoder(Some(LineFormat::Syslog), None)
+        .expect("builds")
+        .expect("a decoder");
+    // RFC 5424's own examples (section 6.5), the second with structured data.
+    let (v, time) = decode(
+        d.as_ref(),
+        "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \u{feff}'su root' failed for lonvick on /dev/pts/8",
+    )
+    .expect("parses");
+    assert_eq!(
+        v,
+        json!({"priority": 34, "facility": 4, "severity": 2, "level": "crit", "version": 1,
+               "timestamp": "2003-10-11T22:14:15.003Z", "hostname": "mymachine.example.com",
+               "appname": "su", "msgid": "ID47",
+               "message": "'su root' failed for lonvick on /dev/pts/8"})
+    );
+    assert_eq!(time.as_deref(), Some("2003-10-11T22:14:15.003Z"));
+    let (v, _) = decode(
+        d.as_ref(),
+        r#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application \"x\" \]" eventID="1011"][examplePriority@32473 class="high"] An application event"#,
+    )
+    .expect("parses");
+    assert_eq!(
+        v["structured_data"],
+        json!({"exampleSDID@32473": {"iut": "3", "eventSource": "Application \"x\" ]", "eventID": "1011"},
+               "examplePriority@32473": {"class": "high"}})
+    );
+    assert_eq!(v["message"], json!("An application event"));
+    assert_eq!(v["level"], json!("notice"));
+    assert_eq!(v.get("procid"), None, "a NILVALUE is no value");
+    let (v, time) = decode(d.as_ref(), "<13>1 - - - - - -").expect("parses");
+    assert_eq!(
+        v,
+        json!({"priority": 13, "facility": 1, "severity": 5, "level": "notice", "version": 1})
+    );
+    assert_eq!(time, None);
+}
+
+#[test]
+fn syslog_3164_lines_with_or_without_pri() {
+    let d = decoder(Some(LineFormat::Syslog), None)
+        .expect("builds")
+        .expect("a decoder");
+    let (v, time) = decode(
+        d.as_ref(),
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186",
+    )
+    .expect("parses");
+    assert_eq!(
+        v,
+        json!({"timestamp": "Dec 10 06:55:46", "hostname": "LabSZ", "appname": "sshd",
+               "procid": 24200, "message": "Invalid user webmaster from 173.234.31.186"})
+    );
+    assert_eq!(time.as_deref(), Some("Dec 10 06:55:46"));
+    let (v, _) = decode(
+        d.as_ref(),
+        "<86>Jun  9 03:03:55 combo su(pam_unix)[21416]: session opened for user cyrus",
+    )
+    .expect("parses");
+    assert_eq!(v["severity"], json!(6));
+    assert_eq!(v["timestamp"], json!("Jun  9 03:03:55"));
+    assert_eq!(v["appname"], json!("su(pam_unix)"));
+    assert_eq!(v["procid"], json!(21416));
+    let (v, _) = decode(
+        d.as_ref(),
+        "2024-05-01T10:00:00.123+05:30 web-1 kernel: eth0 up",
+    )
+    .expect("parses");
+    assert_eq!(v["timestamp"], json!("2024-05-01T10:00:00.123+05:30"));
+    assert_eq!(v["appname"], json!("kernel"));
+    assert_eq!(v["message"], json!("eth0 up"));
+    for (line, says) in [
+        ("<999>1 - - - - - -", "PRI <999>"),
+        ("<34 hello", "opens no <PRI>"),
+        ("hello world", "no timestamp"),
+        ("<34>1 - h a p m junk", "no structured data"),
+        (r#"<34>1 - h a p m [id k="v"#, "not closed"),
+    ] {
+        let e = decode(d.as_ref(), line).expect_err("does not parse");
+        assert!(e.why.contains(says), "{line}: {e}");
+    }
+}
