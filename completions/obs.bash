@@ -127,7 +127,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _obs() {
                     return 0
                     ;;
                 --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dissect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -281,7 +285,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +340,10 @@ _obs() {
                     return 0
                     ;;
                 --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dissect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -599,7 +607,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__parse)
-            opts="-m -j -g -f -o -h -V --where --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-m -j -g -f -o -h -V --where --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,6 +654,10 @@ _obs() {
                     return 0
                     ;;
                 --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dissect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -129,6 +129,11 @@ pub struct ParsingArgs {
     #[arg(long, value_name = "REGEX", conflicts_with = "parse")]
     pub regex: Option<String>,
 
+    /// Read lines with a dissect pattern, as Logstash's: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k};
+    /// the text between keys splits the line, the last key takes the rest.
+    #[arg(long, value_name = "PATTERN", conflicts_with_all = ["parse", "regex"])]
+    pub dissect: Option<String>,
+
     /// Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as
     /// Logstash does, instead of rejecting it.
     #[arg(long)]

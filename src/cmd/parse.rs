@@ -22,7 +22,8 @@ Formats (--parse):
   logfmt     key=value pairs; \"quoted values\" have their escapes read; a bare key is true
   raw        {\"message\": LINE}, for the expression language on any text
   json       NDJSON (what every command reads when not told otherwise)
---regex takes a regex of your own instead: its named groups become string fields.
+--regex takes a regex of your own instead: its named groups become string fields. --dissect
+takes Logstash's dissect: %{a} %{+a} [%{b}] %{c->} %{rest} splits on the text between keys.
 
 Every record also gets @timestamp, its time in RFC 3339 UTC, when it has a time obs reads
 (offset-less times in --tz; --time-format FORMAT first). A line that does not parse is rejected
@@ -38,6 +39,7 @@ Examples:
       --fields @timestamp,clientip,request,response
   obs parse app.log --parse logfmt --keep-unmatched -o app.ndjson
   obs parse x.log --regex '^(?P<ts>\\S+) (?P<level>[A-Z]+) (?P<message>.*)$'
+  obs parse app.log --dissect '%{ts} %{+ts} %{level->} [%{service}] %{message}'
   obs parse access.log --parse combined -f es-bulk --index 'web-%{+yyyy.MM.dd}' --out-dir bulk/
 
 Exit status: 0 records written, 1 none, 2 error.";
@@ -65,8 +67,9 @@ pub struct ParseArgs {
 
 /// Runs `obs parse`.
 pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
-    if a.io.parsing.parse.is_none() && a.io.parsing.regex.is_none() {
-        bail!("obs parse needs the lines' format: --parse FORMAT (combined, common, syslog, logfmt, raw, json) or --regex REGEX");
+    let p = &a.io.parsing;
+    if p.parse.is_none() && p.regex.is_none() && p.dissect.is_none() {
+        bail!("obs parse needs the lines' format: --parse FORMAT (combined, common, syslog, logfmt, raw, json) or --regex REGEX or --dissect PATTERN");
     }
     let paths = a.paths;
     let where_expr = a.where_expr;

@@ -124,10 +124,18 @@ pub fn time(args: &TimeArgs) -> anyhow::Result<TimeWindow> {
 
 /// The parse stage of `--parse`/`--regex`, reading times as `time` does; `None` for NDJSON.
 pub fn parse(args: &ParsingArgs, time: &TimeSpec) -> anyhow::Result<Option<Parse>> {
-    let decoder = crate::decode::text::decoder(args.parse, args.regex.as_deref())
-        .map_err(anyhow::Error::msg)?;
+    let decoder = {
+        use crate::decode::text::UserPattern;
+        let pattern = match (&args.regex, &args.dissect) {
+            (Some(re), _) => Some(UserPattern::Regex(re)),
+            (None, Some(d)) => Some(UserPattern::Dissect(d)),
+            (None, None) => None,
+        };
+        crate::decode::text::decoder(args.parse, pattern)
+    }
+    .map_err(anyhow::Error::msg)?;
     if decoder.is_none() && args.keep_unmatched {
-        bail!("--keep-unmatched goes with --parse FORMAT or --regex");
+        bail!("--keep-unmatched goes with --parse FORMAT, --regex or --dissect");
     }
     Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched)))
 }

@@ -483,3 +483,37 @@ fn syslog_lines_of_both_rfcs_in_one_file() {
     ]);
     assert_eq!(r.stdout, "1\n", "{}", r.stderr);
 }
+
+#[test]
+fn dissect_patterns_read_lines_without_regexes() {
+    let s = Scratch::new();
+    s.file(
+        "app.log",
+        "2024-05-01 10:00:00,123 ERROR [payment-service] UPI collect timed out\n\
+         2024-05-01 10:00:01,007 INFO [order-service] order placed\n\
+         garbage\n",
+    );
+    let r = s.run(&[
+        "parse",
+        "app.log",
+        "--dissect",
+        "%{ts} %{+ts} %{level->} [%{service}] %{message}",
+        "--tz",
+        "Asia/Kolkata",
+        "--keep-unmatched",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        rows(&r.stdout),
+        [
+            json!({"ts": "2024-05-01 10:00:00,123", "level": "ERROR", "service": "payment-service",
+                   "message": "UPI collect timed out", "@timestamp": "2024-05-01T04:30:00.123Z"}),
+            json!({"ts": "2024-05-01 10:00:01,007", "level": "INFO", "service": "order-service",
+                   "message": "order placed", "@timestamp": "2024-05-01T04:30:01.007Z"}),
+            json!({"message": "garbage", "tags": ["_grokparsefailure"]}),
+        ]
+    );
+    let r = s.run(&["parse", "app.log", "--dissect", "%{a}%{b}"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad --dissect"), "{}", r.stderr);
+}

@@ -1,4 +1,4 @@
-//! Decoders of non-JSON lines (access logs, syslog, logfmt, `--regex`, raw text): each turns one line of its format into the fields of a record,
+//! Decoders of non-JSON lines (access logs, syslog, logfmt, `--regex`, `--dissect`, raw text): each turns one line of its format into the fields of a record,
 //! written straight as the text of one JSON object, so everything after it (the flat scanner,
 //! expressions, every output) reads a parsed line as it reads an NDJSON one.
 //!
@@ -6,6 +6,7 @@
 //! adds the normalised `@timestamp`.
 
 mod clf;
+mod dissect;
 mod logfmt;
 mod object;
 mod pattern;
@@ -63,13 +64,24 @@ pub enum LineFormat {
     Syslog,
 }
 
-/// The decoder for `format` (`None` for JSON, which needs none), or for `--regex`.
+/// A pattern of the user's that says how lines read.
+#[derive(Debug, Clone, Copy)]
+pub enum UserPattern<'p> {
+    /// `--regex`: named groups.
+    Regex(&'p str),
+    /// `--dissect`: keys between literal delimiters.
+    Dissect(&'p str),
+}
+
+/// The decoder for `format` (`None` for JSON, which needs none), or for a pattern.
 pub fn decoder(
     format: Option<LineFormat>,
-    regex: Option<&str>,
+    pattern: Option<UserPattern>,
 ) -> Result<Option<Box<dyn Decoder>>, String> {
-    if let Some(re) = regex {
-        return Ok(Some(Box::new(pattern::Pattern::new(re)?)));
+    match pattern {
+        Some(UserPattern::Regex(re)) => return Ok(Some(Box::new(pattern::Pattern::new(re)?))),
+        Some(UserPattern::Dissect(p)) => return Ok(Some(Box::new(dissect::Dissect::new(p)?))),
+        None => {}
     }
     Ok(match format {
         None | Some(LineFormat::Json) => None,

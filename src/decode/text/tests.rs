@@ -111,7 +111,9 @@ fn logfmt_reads_quotes_escapes_bare_keys_and_keeps_the_last_of_a_key() {
 fn regex_groups_become_fields_and_absent_groups_stay_absent() {
     let d = decoder(
         None,
-        Some(r"^(?P<ts>\S+) (?P<level>[A-Z]+)(?: code=(?P<code>\d+))? (?P<message>.*)$"),
+        Some(UserPattern::Regex(
+            r"^(?P<ts>\S+) (?P<level>[A-Z]+)(?: code=(?P<code>\d+))? (?P<message>.*)$",
+        )),
     )
     .expect("parses")
     .expect("parses");
@@ -125,11 +127,11 @@ fn regex_groups_become_fields_and_absent_groups_stay_absent() {
         .expect_err("does not parse")
         .why
         .contains("does not match"));
-    assert!(decoder(None, Some(r"\d+"))
+    assert!(decoder(None, Some(UserPattern::Regex(r"\d+")))
         .err()
         .expect("parses")
         .contains("names no group"));
-    assert!(decoder(None, Some(r"("))
+    assert!(decoder(None, Some(UserPattern::Regex(r"(")))
         .err()
         .expect("parses")
         .starts_with("bad --regex"));
@@ -242,5 +244,56 @@ fn syslog_3164_lines_with_or_without_pri() {
     ] {
         let e = decode(d.as_ref(), line).expect_err("does not parse");
         assert!(e.why.contains(says), "{line}: {e}");
+    }
+}
+
+#[test]
+fn dissect_splits_on_delimiters_appends_skips_and_pads() {
+    let dissect = |p: &str| {
+        decoder(None, Some(UserPattern::Dissect(p)))
+            .expect("builds")
+            .expect("a decoder")
+    };
+    // Elastic's documentation example.
+    let d = dissect(
+        r#"%{clientip} %{ident} %{auth} [%{@timestamp}] "%{verb} %{request} HTTP/%{httpversion}" %{status} %{size}"#,
+    );
+    let (v, time) = decode(
+        d.as_ref(),
+        r#"1.2.3.4 - - [30/Apr/1998:22:00:52 +0000] "GET /english/venues/cities/images/montpellier/18.gif HTTP/1.0" 200 3171"#,
+    )
+    .expect("parses");
+    assert_eq!(
+        v,
+        json!({"clientip": "1.2.3.4", "ident": "-", "auth": "-",
+               "@timestamp": "30/Apr/1998:22:00:52 +0000", "verb": "GET",
+               "request": "/english/venues/cities/images/montpellier/18.gif",
+               "httpversion": "1.0", "status": "200", "size": "3171"})
+    );
+    assert_eq!(time.as_deref(), Some("30/Apr/1998:22:00:52 +0000"));
+    let d = dissect("%{ts} %{+ts} %{+ts} %{?host} %{level->} %{*k}=%{&k} %{msg}");
+    let (v, time) = decode(
+        d.as_ref(),
+        "May 01 10:00:00 web-1 INFO    upi=ok paid in full",
+    )
+    .expect("parses");
+    assert_eq!(
+        v,
+        json!({"ts": "May 01 10:00:00", "level": "INFO", "upi": "ok", "msg": "paid in full"})
+    );
+    assert_eq!(time.as_deref(), Some("May 01 10:00:00"));
+    let e = decode(d.as_ref(), "May").expect_err("does not parse");
+    assert!(e.why.contains("no ' ' after the part for %{ts}"), "{e}");
+    for (p, says) in [
+        ("plain", "no %{key}"),
+        ("%{a", "not closed"),
+        ("%{a}%{b}", "nothing between them"),
+        ("%{+} x", "has no name"),
+        ("%{*k} %{v}", "has no %{&k}"),
+    ] {
+        let e = decoder(None, Some(UserPattern::Dissect(p)))
+            .err()
+            .expect("refused");
+        assert!(e.contains(says), "{p}: {e}");
     }
 }
