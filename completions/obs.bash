@@ -19,6 +19,9 @@ _obs() {
             obs,aggregate)
                 cmd="obs__subcmd__aggregate"
                 ;;
+            obs,fields)
+                cmd="obs__subcmd__fields"
+                ;;
             obs,grep)
                 cmd="obs__subcmd__grep"
                 ;;
@@ -33,6 +36,9 @@ _obs() {
                 ;;
             obs__subcmd__help,aggregate)
                 cmd="obs__subcmd__help__subcmd__aggregate"
+                ;;
+            obs__subcmd__help,fields)
+                cmd="obs__subcmd__help__subcmd__fields"
                 ;;
             obs__subcmd__help,grep)
                 cmd="obs__subcmd__help__subcmd__grep"
@@ -113,7 +119,7 @@ _obs() {
 
     case "${cmd}" in
         obs)
-            opts="-h -V --help --version grep parse aggregate trace help"
+            opts="-h -V --help --version grep parse aggregate fields trace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +290,108 @@ _obs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obs__subcmd__fields)
+            opts="-f -o -j -g -h -V --top --format --output --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "auto table ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "auto table ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parse)
+                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
+                    return 0
+                    ;;
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dissect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-error)
+                    COMPREPLY=($(compgen -W "fail skip report" -- "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejects-reasons)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obs__subcmd__grep)
             opts="-e -v -c -m -j -g -f -o -h -V --regexp --where --invert-match --count --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -439,7 +547,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__help)
-            opts="grep parse aggregate trace help"
+            opts="grep parse aggregate fields trace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,6 +561,20 @@ _obs() {
             return 0
             ;;
         obs__subcmd__help__subcmd__aggregate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obs__subcmd__help__subcmd__fields)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -29,6 +29,7 @@ complete -c obs -n "__fish_obs_needs_command" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_needs_command" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
 complete -c obs -n "__fish_obs_needs_command" -f -a "parse" -d 'Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…)'
 complete -c obs -n "__fish_obs_needs_command" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_needs_command" -f -a "fields" -d 'Profile every key path: types, % present, distinct values, top values, min and max'
 complete -c obs -n "__fish_obs_needs_command" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression. Alone (no expression, output the lines or -c) it searches any text, JSON or not' -r
@@ -190,6 +191,40 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -l quiet -d 'No progr
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l id-hash -d '_id = stable xxh3-128 hash of the --id-field values, or of the whole line'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'Print version'
+complete -c obs -n "__fish_obs_using_subcommand fields" -l top -d 'How many of the most frequent values to show per path' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
+table\t'A table'
+ndjson\t'One JSON object per path'
+csv\t'CSV with a header'"
+complete -c obs -n "__fish_obs_using_subcommand fields" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c obs -n "__fish_obs_using_subcommand fields" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
+logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
+combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
+common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
+syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
+complete -c obs -n "__fish_obs_using_subcommand fields" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l dissect -d 'Read lines with a dissect pattern, as Logstash\'s: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k}; the text between keys splits the line, the last key takes the rest' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
+skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
+report\t'Count them and print the first few sites on stderr (default)'"
+complete -c obs -n "__fish_obs_using_subcommand fields" -l rejects -d 'Write every rejected line here exactly as read, so it can be fixed and fed back' -r -F
+complete -c obs -n "__fish_obs_using_subcommand fields" -l rejects-reasons -d 'Write `file:line: reason` for every rejected line here' -r -F
+complete -c obs -n "__fish_obs_using_subcommand fields" -l time-field -d 'Field holding the record\'s timestamp (by default the first of timestamp, @timestamp, time, ts that a record has)' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l tz -d 'IANA time zone for offset-less times, dates, `today`, the terminal view and index date math (e.g. Asia/Kolkata; `local`: this machine\'s) [default: UTC; for the terminal view, the local zone from TZ or the system]' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l since -d 'Keep records at or after this time: RFC 3339, a date, epoch s/ms, `today`, `yesterday`, or relative (`-3h`, `-15m`, `-2d`). Records without a timestamp are filtered out' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l time-format -d 'Read timestamps in this strftime format too (e.g. \'%d.%m.%Y %H:%M:%S\'; with %z for an offset), before the forms obs knows: RFC 3339, epochs, Apache, log4j, syslog' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l until -d 'Keep records before this time (same forms as --since)' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
+complete -c obs -n "__fish_obs_using_subcommand fields" -l keep-unmatched -d 'Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as Logstash does, instead of rejecting it'
+complete -c obs -n "__fish_obs_using_subcommand fields" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'
+complete -c obs -n "__fish_obs_using_subcommand fields" -l validate -d 'Decode every line, so every malformed line is found (by default lines the raw-byte prefilter rules out are never decoded, and count as filtered)'
+complete -c obs -n "__fish_obs_using_subcommand fields" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obs -n "__fish_obs_using_subcommand fields" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -s V -l version -d 'Print version'
 complete -c obs -n "__fish_obs_using_subcommand trace; and not __fish_seen_subcommand_from list show stats deps export check help" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
@@ -395,11 +430,12 @@ complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcomman
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write traces as Jaeger JSON, OTLP/JSON lines or span NDJSON'
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find orphans, missing roots, duplicates, cycles and clock skew; exit 3 if any'
 complete -c obs -n "__fish_obs_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "parse" -d 'Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…)'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
-complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "grep" -d 'Select lines with an expression; print them, count them, or write `_bulk` files'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "parse" -d 'Turn lines of access logs, logfmt or a regex of your own into records (NDJSON, CSV…)'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "aggregate" -d 'Group records and compute counts, sums, percentiles and rates, per time bucket if asked'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "fields" -d 'Profile every key path: types, % present, distinct values, top values, min and max'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "trace" -d 'Rebuild traces from span dumps: list, show, stats, deps, export, check'
+complete -c obs -n "__fish_obs_using_subcommand help; and not __fish_seen_subcommand_from grep parse aggregate fields trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'A table of traces: duration, spans, depth, services, errors, root, findings'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace as a waterfall: tree, time bars, errors and the critical path'
 complete -c obs -n "__fish_obs_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "stats" -d 'Latency percentiles, error rate and self time per service and operation'

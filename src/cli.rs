@@ -59,6 +59,8 @@ pub enum Command {
     Parse(crate::cmd::parse::ParseArgs),
     /// Group records and compute counts, sums, percentiles and rates, per time bucket if asked.
     Aggregate(crate::cmd::aggregate::AggregateArgs),
+    /// Profile every key path: types, % present, distinct values, top values, min and max.
+    Fields(crate::cmd::fields::FieldsArgs),
     /// Rebuild traces from span dumps: list, show, stats, deps, export, check.
     Trace(crate::cmd::trace::TraceArgs),
 }

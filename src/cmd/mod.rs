@@ -2,6 +2,7 @@
 //! input, stages and sinks. The logic lives in the library modules they call.
 
 pub mod aggregate;
+pub mod fields;
 pub mod grep;
 pub mod parse;
 mod setup;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Grep(args) => grep::run(args),
         Command::Parse(args) => parse::run(args),
         Command::Aggregate(args) => aggregate::run(args),
+        Command::Fields(args) => fields::run(args),
         Command::Trace(args) => trace::run(args),
     }
 }

@@ -2,4 +2,5 @@
 //! in parallel and merged in input order.
 
 pub mod aggregate;
+pub mod fields;
 pub mod trace;

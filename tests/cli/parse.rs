@@ -517,3 +517,77 @@ fn dissect_patterns_read_lines_without_regexes() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("bad --dissect"), "{}", r.stderr);
 }
+
+#[test]
+fn fields_profiles_every_path_of_json_or_parsed_input() {
+    let s = Scratch::new();
+    s.file(
+        "a.ndjson",
+        "{\"level\":\"ERROR\",\"amount\":100,\"card\":{\"network\":\"VISA\"}}\n\
+         {\"level\":\"INFO\",\"amount\":\"n/a\"}\n\
+         {\"level\":\"ERROR\",\"amount\":5.5}\n\
+         not json\n",
+    );
+    let r = s.run(&["fields", "a.ndjson", "-f", "ndjson", "--on-error", "skip"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        rows(&r.stdout),
+        [
+            json!({"field": "level", "types": ["string"], "present": 100.0, "records": 3,
+                   "distinct": 2, "top": ["ERROR (2)", "INFO (1)"], "min": null, "max": null}),
+            json!({"field": "amount", "types": ["number", "string"], "present": 100.0,
+                   "records": 3, "distinct": 3, "top": [], "min": 5.5, "max": 100}),
+            json!({"field": "card", "types": ["object"], "present": 33.3, "records": 1,
+                   "distinct": null, "top": [], "min": null, "max": null}),
+            json!({"field": "card.network", "types": ["string"], "present": 33.3, "records": 1,
+                   "distinct": 1, "top": [], "min": null, "max": null}),
+        ]
+    );
+    let r = s.run(&[
+        "fields",
+        &weblog(),
+        "--parse",
+        "combined",
+        "-f",
+        "csv",
+        "--top",
+        "1",
+        "--on-error",
+        "skip",
+        "-j",
+        "3",
+        "--chunk-size",
+        "16KiB",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let one = s.run(&[
+        "fields",
+        &weblog(),
+        "--parse",
+        "combined",
+        "-f",
+        "csv",
+        "--top",
+        "1",
+        "--on-error",
+        "skip",
+        "-j",
+        "1",
+    ]);
+    assert!(
+        one.stdout == r.stdout,
+        "the profile does not depend on threads or chunks"
+    );
+    assert!(
+        r.stdout
+            .contains("\nclientip,string,100.0,9999,1753,66.249.73.135 (482),,\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("\nresponse,number,100.0,9999,8,200 (9125),200,500\n"),
+        "{}",
+        r.stdout
+    );
+}
