@@ -19,6 +19,10 @@ impl Render for JsonText {
         out.mark(rec, None);
         Ok(())
     }
+
+    fn reads_fields(&self) -> bool {
+        false
+    }
 }
 
 impl Render for RawLines {

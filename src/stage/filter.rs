@@ -74,9 +74,10 @@ pub struct FilterSpec {
     pub needs: Vec<String>,
     /// `--parse`: lines are records of this format, not NDJSON.
     pub parse: Option<Parse>,
-    /// The consumer reads only the kept lines, no field (raw output, counts): with no
-    /// expression, window or parse either (`obs grep -e REGEX`), lines are not decoded, so
-    /// any text is searched, as ripgrep searches it.
+    /// The consumer reads only the kept lines or their JSON text, no field (raw output, counts,
+    /// parsed records as NDJSON): with no expression or window either (`obs grep -e REGEX`,
+    /// `obs parse`), lines are not decoded, so any text is searched as ripgrep searches it, and
+    /// parsed records (valid JSON as written) are not read again.
     pub lines_only: bool,
 }
 
@@ -119,8 +120,7 @@ impl Filter {
             && spec.expr.is_none()
             && spec.since.is_none()
             && spec.until.is_none()
-            && !spec.validate
-            && spec.parse.is_none();
+            && !spec.validate;
         Ok(Filter {
             expr: spec.expr,
             raw,

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use chrono::SecondsFormat;
+use chrono::{Datelike, Timelike};
 
 use crate::decode::text::{Decoder, Object, ParseError};
 use crate::input::Chunk;
@@ -66,6 +66,17 @@ impl Parse {
         self.decoder.name()
     }
 
+    /// A time text as epoch milliseconds: `--time-format` first, then the decoder's own
+    /// rule, then every form obs knows.
+    fn read_time(&self, text: &str) -> Option<i64> {
+        if self.time.format.is_none() {
+            if let Some(ms) = self.decoder.read_time(text) {
+                return Some(ms);
+            }
+        }
+        self.time.text(text).map(|t| t.timestamp_millis())
+    }
+
     /// Parses every line of `chunk`.
     pub fn chunk(&self, chunk: &Chunk) -> Parsed {
         let bytes = chunk.bytes();
@@ -112,11 +123,9 @@ impl Parse {
         let mut obj = Object::open(text);
         match self.decoder.decode(s, &mut obj) {
             Ok(time) => {
-                if let Some(t) = time.and_then(|t| self.time.text(&t)) {
-                    obj.str(
-                        "@timestamp",
-                        &t.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    );
+                let mut stamp = [0u8; 24];
+                if let Some(s) = time.and_then(|t| utc_millis(self.read_time(&t)?, &mut stamp)) {
+                    obj.str("@timestamp", s);
                 }
                 obj.close();
                 Line::Text(at..text.len())
@@ -133,5 +142,54 @@ impl Parse {
                 Line::Text(at..text.len())
             }
         }
+    }
+}
+
+/// `ms` as `2024-05-01T04:30:00.123Z` in `buf`, written digit by digit: no format string is
+/// interpreted per line.
+/// `None` for a year RFC 3339 cannot write.
+fn utc_millis(ms: i64, buf: &mut [u8; 24]) -> Option<&str> {
+    let t = chrono::DateTime::from_timestamp_millis(ms)?;
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let fields = [
+        (0, 4, year as u32),
+        (5, 2, t.month()),
+        (8, 2, t.day()),
+        (11, 2, t.hour()),
+        (14, 2, t.minute()),
+        (17, 2, t.second()),
+        (20, 3, t.timestamp_subsec_millis()),
+    ];
+    buf.copy_from_slice(b"0000-00-00T00:00:00.000Z");
+    for (at, width, mut n) in fields {
+        for i in (at..at + width).rev() {
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+    std::str::from_utf8(buf).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_are_written_as_rfc_3339_utc_with_milliseconds() {
+        let mut buf = [0u8; 24];
+        assert_eq!(
+            super::utc_millis(1_714_537_800_123, &mut buf),
+            Some("2024-05-01T04:30:00.123Z")
+        );
+        assert_eq!(
+            super::utc_millis(0, &mut buf),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            super::utc_millis(-1, &mut buf),
+            Some("1969-12-31T23:59:59.999Z")
+        );
+        assert_eq!(super::utc_millis(i64::MAX, &mut buf), None);
     }
 }

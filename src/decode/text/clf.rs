@@ -67,6 +67,37 @@ impl Decoder for Clf {
         extras(r.rest(), obj);
         Ok(Some(Cow::Borrowed(time)))
     }
+
+    fn read_time(&self, text: &str) -> Option<i64> {
+        http_date(text)
+    }
+}
+
+/// `17/May/2015:10:05:03 +0000` (Apache's `%t`, nginx's `$time_local`) as epoch milliseconds.
+pub fn http_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 26 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' || b[20] != b' ' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m[..] == b[3..6])? as u32 + 1;
+    let date = chrono::NaiveDate::from_ymd_opt(num(7..11)? as i32, month, num(0..2)?)?;
+    let at = date.and_hms_opt(num(12..14)?, num(15..17)?, num(18..20)?)?;
+    let offset = i64::from(num(22..24)? * 60 + num(24..26)?) * 60_000;
+    let sign = match b[21] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    Some(at.and_utc().timestamp_millis() - sign * offset)
 }
 
 /// A number's digits without leading zeros (JSON has none), `0` for all zeros.

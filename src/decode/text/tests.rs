@@ -297,3 +297,27 @@ fn dissect_splits_on_delimiters_appends_skips_and_pads() {
         assert!(e.contains(says), "{p}: {e}");
     }
 }
+
+#[test]
+fn access_log_times_are_read_by_their_own_rule() {
+    assert_eq!(
+        clf::http_date("17/May/2015:10:05:03 +0000"),
+        Some(1_431_857_103_000)
+    );
+    assert_eq!(
+        clf::http_date("01/May/2024:10:00:00 +0530"),
+        Some(1_714_537_800_000)
+    );
+    assert_eq!(
+        clf::http_date("31/Dec/1999:23:59:59 -0800"),
+        Some(946_713_599_000)
+    );
+    for bad in [
+        "17/Mai/2015:10:05:03 +0000",
+        "32/May/2015:10:05:03 +0000",
+        "17/May/2015:10:05:03",
+        "17/May/2015:1x:05:03 +0000",
+    ] {
+        assert_eq!(clf::http_date(bad), None, "{bad}");
+    }
+}
