@@ -77,7 +77,10 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest b
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-docs -d 'Most documents per bulk file' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
-complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines: per file (`FILE:N`, files with a match) when there are several, as ripgrep does'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l total -d 'With -c: one total for all files'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s l -l files-with-matches -d 'Print only the names of the files with a matching line, in input order'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s q -l silent -d 'Print nothing; the exit status says whether a line matched (0) or not (1). Stops at the first match. (--quiet is another thing: it hides the progress bar and diagnostics.)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l no-mmap -d 'Read regular files with plain reads instead of memory-mapping them'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l keep-unmatched -d 'Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as Logstash does, instead of rejecting it'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l stats -d 'Print the accounting on stderr: read = emitted + filtered + rejected'

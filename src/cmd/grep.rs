@@ -84,9 +84,28 @@ pub struct GrepArgs {
     #[arg(short = 'v', long, help_heading = "Matching")]
     pub invert_match: bool,
 
-    /// Print only the number of matching lines.
+    /// Print only the number of matching lines: per file (`FILE:N`, files with a match) when
+    /// there are several, as ripgrep does.
     #[arg(short = 'c', long, help_heading = "Matching")]
     pub count: bool,
+
+    /// With -c: one total for all files.
+    #[arg(long, requires = "count", help_heading = "Matching")]
+    pub total: bool,
+
+    /// Print only the names of the files with a matching line, in input order.
+    #[arg(short = 'l', long, conflicts_with = "count", help_heading = "Matching")]
+    pub files_with_matches: bool,
+
+    /// Print nothing; the exit status says whether a line matched (0) or not (1). Stops at the
+    /// first match. (--quiet is another thing: it hides the progress bar and diagnostics.)
+    #[arg(
+        short = 'q',
+        long = "silent",
+        conflicts_with_all = ["count", "files_with_matches"],
+        help_heading = "Matching"
+    )]
+    pub silent: bool,
 
     /// Stop after N matching lines (the first N in input order).
     #[arg(short = 'm', long, value_name = "N", help_heading = "Matching")]
@@ -172,7 +191,13 @@ pub(super) fn records(
     )?
     .with_parse_hint();
 
-    let mut remaining = args.max_count.unwrap_or(u64::MAX);
+    // -q needs one match to know the answer.
+    let mut remaining = if args.silent {
+        1
+    } else {
+        args.max_count.unwrap_or(u64::MAX)
+    };
+    let mut per_source = vec![0u64; names.len()];
     let threads = setup::threads(&args.io.input)?;
     let result = run_ordered(
         reader,
@@ -200,6 +225,7 @@ pub(super) fn records(
                 counts.filtered += excess;
             }
             remaining -= take as u64;
+            per_source[meta.source] += take as u64;
             sink.write(&out.rendered, take)?;
             if live {
                 sink.flush()?;
@@ -212,8 +238,17 @@ pub(super) fn records(
     // An input that could not be read fails the run like any error, once the rest is read.
     let result = result.and_then(|()| setup::inputs_read(&inputs));
     let report = |counts: &Counts| {
-        if args.count {
+        let matched = names.iter().zip(&per_source).filter(|(_, n)| **n > 0);
+        if args.count && names.len() > 1 && !args.total {
+            for (name, n) in matched {
+                println!("{name}:{n}");
+            }
+        } else if args.count {
             println!("{}", counts.emitted);
+        } else if args.files_with_matches {
+            for (name, _) in matched {
+                println!("{name}");
+            }
         }
         if args.io.errors.stats {
             print_stats(counts, &names, filter.prefilter().map(|p| p.describe()));
@@ -257,7 +292,7 @@ fn build_output(
     time: &crate::record::time::TimeSpec,
     parsed: bool,
 ) -> anyhow::Result<(Box<dyn Render>, Box<dyn Sink>)> {
-    if args.count {
+    if args.count || args.files_with_matches || args.silent {
         crate::stdio::stdout_open()?;
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }

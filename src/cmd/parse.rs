@@ -79,6 +79,9 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
         where_expr: where_expr.clone(),
         invert_match: false,
         count: false,
+        total: false,
+        files_with_matches: false,
+        silent: false,
         max_count: a.max_count,
         io: a.io,
     };

@@ -307,3 +307,38 @@ fn log_format_timestamps_are_read_and_unreadable_ones_are_told() {
     let r = s.run(&["grep", "true", "web.ndjson", "--time-format", "%Q"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn counts_per_file_names_of_files_and_silence_as_ripgrep() {
+    let s = Scratch::new();
+    s.file("a.ndjson", "{\"l\":\"E\"}\n{\"l\":\"I\"}\n{\"l\":\"E\"}\n");
+    s.file("b.ndjson", "{\"l\":\"I\"}\n");
+    s.file("c.ndjson", "{\"l\":\"E\"}\n");
+    let r = s.run(&["grep", "-c", "l=E", "a.ndjson", "b.ndjson", "c.ndjson"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "a.ndjson:2\nc.ndjson:1\n"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&[
+        "grep", "-c", "--total", "l=E", "a.ndjson", "b.ndjson", "c.ndjson",
+    ]);
+    assert_eq!(r.stdout, "3\n");
+    let r = s.run(&["grep", "-c", "l=E", "a.ndjson"]);
+    assert_eq!(r.stdout, "2\n", "one file, one number");
+    let r = s.run(&["grep", "-l", "l=E", "a.ndjson", "b.ndjson", "c.ndjson"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "a.ndjson\nc.ndjson\n"));
+    let r = s.run(&["grep", "-l", "l=X", "a.ndjson", "b.ndjson"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    let r = s.run(&["grep", "-q", "l=E", "a.ndjson", "b.ndjson"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = s.run(&["grep", "-q", "l=X", "a.ndjson"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(s.run(&["grep", "-q", "-c", "l=E", "a.ndjson"]).code, 2);
+    assert_eq!(
+        s.run(&["grep", "--total", "l=E", "a.ndjson"]).code,
+        2,
+        "--total goes with -c"
+    );
+}

@@ -168,7 +168,7 @@ fn one_bad_entry_is_reported_and_the_rest_is_read() {
     s.file("d/sub/b.ndjson", "{\"a\":2}\n");
     std::os::unix::fs::symlink("nowhere", s.path().join("d/dangling")).unwrap();
     std::os::unix::fs::symlink("..", s.path().join("d/sub/loop")).unwrap();
-    let r = s.run(&["grep", "-c", "true", "d", "--stats"]);
+    let r = s.run(&["grep", "-c", "--total", "true", "d", "--stats"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(r.stdout.trim(), "2", "the readable files were read");
     assert!(
@@ -210,6 +210,7 @@ fn one_bad_entry_is_reported_and_the_rest_is_read() {
     let r = s.run(&[
         "grep",
         "-c",
+        "--total",
         "true",
         "d/a.ndjson",
         "missing.ndjson",
@@ -242,7 +243,7 @@ fn directories_skip_hidden_and_binary_files_and_globs_choose() {
     s.file("d/.git/x.ndjson", "{\"a\":4}\n");
     s.file("d/image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     s.file("d/old/c.ndjson", "{\"a\":5}\n");
-    let r = s.run(&["grep", "-c", "true", "d", "--stats"]);
+    let r = s.run(&["grep", "-c", "--total", "true", "d", "--stats"]);
     assert_eq!((r.code, r.stdout.trim()), (0, "3"), "{}", r.stderr);
     assert!(
         r.stderr
