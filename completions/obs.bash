@@ -133,7 +133,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__aggregate)
-            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-j -g -f -o -h -V --by --agg --where --every --sort --top --weight --chart --fail-if --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +204,10 @@ _obs() {
                     return 0
                     ;;
                 --dissect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --year)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +295,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__fields)
-            opts="-f -o -j -g -h -V --top --format --output --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --help --version"
+            opts="-f -o -j -g -h -V --top --format --output --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +357,10 @@ _obs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --year)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --on-error)
                     COMPREPLY=($(compgen -W "fail skip report" -- "${cur}"))
                     return 0
@@ -393,7 +401,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -v -c -l -q -m -j -g -f -o -h -V --regexp --where --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -v -c -l -q -m -j -g -f -o -h -V --regexp --where --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,6 +460,10 @@ _obs() {
                     return 0
                     ;;
                 --dissect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --year)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,7 +741,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__parse)
-            opts="-m -j -g -f -o -h -V --where --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-m -j -g -f -o -h -V --where --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +792,10 @@ _obs() {
                     return 0
                     ;;
                 --dissect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --year)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

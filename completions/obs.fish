@@ -47,6 +47,7 @@ common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
 syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand grep" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l dissect -d 'Read lines with a dissect pattern, as Logstash\'s: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k}; the text between keys splits the line, the last key takes the rest' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -l year -d 'The year of times written without one (syslog\'s `May  1 10:00:00`) [default: the year that puts them at most a day ahead of now]' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
@@ -103,6 +104,7 @@ common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
 syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand parse" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l dissect -d 'Read lines with a dissect pattern, as Logstash\'s: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k}; the text between keys splits the line, the last key takes the rest' -r
+complete -c obs -n "__fish_obs_using_subcommand parse" -l year -d 'The year of times written without one (syslog\'s `May  1 10:00:00`) [default: the year that puts them at most a day ahead of now]' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
@@ -160,6 +162,7 @@ common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
 syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l dissect -d 'Read lines with a dissect pattern, as Logstash\'s: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k}; the text between keys splits the line, the last key takes the rest' -r
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l year -d 'The year of times written without one (syslog\'s `May  1 10:00:00`) [default: the year that puts them at most a day ahead of now]' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"
@@ -212,6 +215,7 @@ common\t'Apache/nginx common log: host ident user [time] "request" status bytes'
 syslog\t'Syslog, RFC 5424 or RFC 3164 per line (PRI optional): hostname, appname, procid…'"
 complete -c obs -n "__fish_obs_using_subcommand fields" -l regex -d 'Read lines with this regex (Rust syntax): its named groups, as (?P<level>\\w+), become fields; a group named timestamp, time or ts gives @timestamp' -r
 complete -c obs -n "__fish_obs_using_subcommand fields" -l dissect -d 'Read lines with a dissect pattern, as Logstash\'s: %{a} %{+a} %{?skip} %{b->} %{*k}=%{&k}; the text between keys splits the line, the last key takes the rest' -r
+complete -c obs -n "__fish_obs_using_subcommand fields" -l year -d 'The year of times written without one (syslog\'s `May  1 10:00:00`) [default: the year that puts them at most a day ahead of now]' -r
 complete -c obs -n "__fish_obs_using_subcommand fields" -l on-error -d 'What to do with a line that is not a JSON object: stop (exit 2), count it silently, or count it and print the first few `file:line: reason` on stderr' -r -f -a "fail\t'Stop at the first bad line with exit status 2'
 skip\t'Count bad lines silently (still in `--stats` and `--rejects`)'
 report\t'Count them and print the first few sites on stderr (default)'"

@@ -136,6 +136,11 @@ pub struct ParsingArgs {
     #[arg(long, value_name = "PATTERN", conflicts_with_all = ["parse", "regex"])]
     pub dissect: Option<String>,
 
+    /// The year of times written without one (syslog's `May  1 10:00:00`) [default: the year
+    /// that puts them at most a day ahead of now].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+
     /// Emit a line that does not parse as {"message": LINE, "tags": ["_grokparsefailure"]}, as
     /// Logstash does, instead of rejecting it.
     #[arg(long)]

@@ -137,7 +137,7 @@ pub fn parse(args: &ParsingArgs, time: &TimeSpec) -> anyhow::Result<Option<Parse
     if decoder.is_none() && args.keep_unmatched {
         bail!("--keep-unmatched goes with --parse FORMAT, --regex or --dissect");
     }
-    Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched)))
+    Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched).with_year(args.year)))
 }
 
 /// One end of a time window: none when not given.

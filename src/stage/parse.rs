@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use chrono::{Datelike, Timelike};
+use chrono::{Datelike, TimeZone as _, Timelike};
 
 use crate::decode::text::{Decoder, Object, ParseError};
 use crate::input::Chunk;
@@ -20,6 +20,7 @@ pub struct Parse {
     decoder: Box<dyn Decoder>,
     time: TimeSpec,
     keep_unmatched: bool,
+    year: Option<i32>,
 }
 
 /// What a line became.
@@ -58,7 +59,15 @@ impl Parse {
             decoder,
             time,
             keep_unmatched,
+            year: None,
         }
+    }
+
+    /// Reads year-less times (syslog's `May  1 10:00:00`) in `year`, not in the year that
+    /// puts them at most a day ahead of now.
+    pub fn with_year(mut self, year: Option<i32>) -> Parse {
+        self.year = year;
+        self
     }
 
     /// The decoder's format name.
@@ -72,6 +81,17 @@ impl Parse {
         if self.time.format.is_none() {
             if let Some(ms) = self.decoder.read_time(text) {
                 return Some(ms);
+            }
+        }
+        if let Some(y) = self
+            .year
+            .filter(|_| text.starts_with(|c: char| c.is_ascii_alphabetic()))
+        {
+            let with_year = format!("{y} {}", text.trim());
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&with_year, "%Y %b %e %H:%M:%S%.f")
+            {
+                let local = self.time.tz.from_local_datetime(&t).earliest()?;
+                return Some(local.timestamp_millis());
             }
         }
         self.time.text(text).map(|t| t.timestamp_millis())

@@ -467,6 +467,28 @@ fn syslog_lines_of_both_rfcs_in_one_file() {
         out[2]["@timestamp"].is_string(),
         "a year-less time still gets one"
     );
+    let r = s.run(&[
+        "parse",
+        "syslog",
+        "--parse",
+        "syslog",
+        "--year",
+        "2023",
+        "--tz",
+        "Asia/Kolkata",
+        "--on-error",
+        "skip",
+        "-f",
+        "csv",
+        "--fields",
+        "@timestamp",
+    ]);
+    assert_eq!(
+        r.stdout,
+        "@timestamp\n2024-05-01T04:30:00.003Z\n2023-05-01T04:30:01.000Z\n2023-05-01T04:30:02.000Z\n",
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         std::fs::read_to_string(s.path().join("why.txt")).unwrap(),
         "syslog:4: not a syslog line: PRI <999> is not a number from 0 to 191\n"
