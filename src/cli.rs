@@ -93,9 +93,9 @@ pub struct InputArgs {
     pub chunk_size: Option<u64>,
 }
 
-/// How a record command (grep, parse) reads its records and writes them.
+/// How every command that reads records reads them: input, parsing, bad input, time.
 #[derive(Debug, Args, Clone)]
-pub struct RecordArgs {
+pub struct ReadArgs {
     /// Input options.
     #[command(flatten)]
     pub input: InputArgs,
@@ -108,6 +108,14 @@ pub struct RecordArgs {
     /// Time options.
     #[command(flatten)]
     pub time: TimeArgs,
+}
+
+/// How a record command (grep, parse) reads its records and writes them.
+#[derive(Debug, Args, Clone)]
+pub struct RecordArgs {
+    /// Reading options.
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

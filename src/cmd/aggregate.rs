@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::setup;
-use crate::cli::{BulkArgs, ErrorArgs, InputArgs, ParsingArgs, TimeArgs};
+use crate::cli::{BulkArgs, ReadArgs};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::Format;
@@ -146,18 +146,9 @@ pub struct AggregateArgs {
     #[arg(long, value_name = "EXPR", help_heading = "Aggregation")]
     pub fail_if: Vec<String>,
 
-    /// Input options.
+    /// Reading options.
     #[command(flatten)]
-    pub input: InputArgs,
-    /// Parsing options.
-    #[command(flatten)]
-    pub parsing: ParsingArgs,
-    /// Bad-input options.
-    #[command(flatten)]
-    pub errors: ErrorArgs,
-    /// Time options.
-    #[command(flatten)]
-    pub time: TimeArgs,
+    pub read: ReadArgs,
     /// Output options.
     #[command(flatten)]
     pub output: AggregateOutput,
@@ -187,7 +178,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         spec: time,
         since,
         until,
-    } = setup::time(&args.time)?;
+    } = setup::time(&args.read.time)?;
     let format =
         Format::from(args.output.format).resolve(args.output.output.as_ref(), Format::Table);
     if format == Format::Parquet && args.output.output.is_none() {
@@ -197,10 +188,10 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         bail!("--id-field, --id-hash, --out-dir and --template go with --format es-bulk");
     }
 
-    let reader = setup::reader(&args.paths, &args.input)?;
+    let reader = setup::reader(&args.paths, &args.read.input)?;
     setup::check_record_outputs(
         args.output.output.as_ref(),
-        &args.errors,
+        &args.read.errors,
         &args.bulk,
         &reader,
     )?;
@@ -220,23 +211,23 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         since,
         until,
         time: time.clone(),
-        validate: args.errors.validate,
-        keep_raw_rejects: args.errors.rejects.is_some(),
+        validate: args.read.errors.validate,
+        keep_raw_rejects: args.read.errors.rejects.is_some(),
         needs: plan.needs(&time),
-        parse: setup::parse(&args.parsing, &time)?,
+        parse: setup::parse(&args.read.parsing, &time)?,
         lines_only: false,
     })?;
     let mut ledger = Ledger::new(
         names,
-        args.errors.on_error,
-        args.errors.rejects.clone(),
-        args.errors.rejects_reasons.clone(),
+        args.read.errors.on_error,
+        args.read.errors.rejects.clone(),
+        args.read.errors.rejects_reasons.clone(),
     )?
     .with_parse_hint();
     let mut all = plan.columns();
     let result = run_ordered(
         reader,
-        setup::threads(&args.input)?,
+        setup::threads(&args.read.input)?,
         Window::Reducing,
         |chunk| {
             let mut cols = plan.columns();
@@ -263,7 +254,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
     );
     progress.finish();
     let stats = |counts: &Counts| {
-        if args.errors.stats {
+        if args.read.errors.stats {
             eprintln!(
                 "obs: read {} lines: {} aggregated + {} filtered + {} rejected",
                 counts.read, counts.emitted, counts.filtered, counts.rejected

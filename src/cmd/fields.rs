@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::setup;
-use crate::cli::{ErrorArgs, InputArgs, ParsingArgs, TimeArgs};
+use crate::cli::ReadArgs;
 use crate::error::ExitStatus;
 use crate::output::rows::write_rows;
 use crate::pipeline::accounting::Ledger;
@@ -72,18 +72,9 @@ pub struct FieldsArgs {
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
     pub output: Option<std::path::PathBuf>,
 
-    /// Input options.
+    /// Reading options.
     #[command(flatten)]
-    pub input: InputArgs,
-    /// Parsing options.
-    #[command(flatten)]
-    pub parsing: ParsingArgs,
-    /// Bad-input options.
-    #[command(flatten)]
-    pub errors: ErrorArgs,
-    /// Time options.
-    #[command(flatten)]
-    pub time: TimeArgs,
+    pub read: ReadArgs,
 }
 
 /// The columns of the profile.
@@ -93,13 +84,16 @@ const COLUMNS: [&str; 8] = [
 
 /// Runs `obs fields`.
 pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
-    let time = setup::time(&args.time)?.spec;
-    let reader = setup::reader(&args.paths, &args.input)?;
+    let time = setup::time(&args.read.time)?.spec;
+    let reader = setup::reader(&args.paths, &args.read.input)?;
     setup::check_outputs(
         &[
             ("-o", args.output.as_ref()),
-            ("--rejects", args.errors.rejects.as_ref()),
-            ("--rejects-reasons", args.errors.rejects_reasons.as_ref()),
+            ("--rejects", args.read.errors.rejects.as_ref()),
+            (
+                "--rejects-reasons",
+                args.read.errors.rejects_reasons.as_ref(),
+            ),
         ],
         reader.sources(),
     )?;
@@ -112,23 +106,23 @@ pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
         since: None,
         until: None,
         time: time.clone(),
-        validate: args.errors.validate,
-        keep_raw_rejects: args.errors.rejects.is_some(),
+        validate: args.read.errors.validate,
+        keep_raw_rejects: args.read.errors.rejects.is_some(),
         needs: Vec::new(),
-        parse: setup::parse(&args.parsing, &time)?,
+        parse: setup::parse(&args.read.parsing, &time)?,
         lines_only: false,
     })?;
     let mut ledger = Ledger::new(
         names,
-        args.errors.on_error,
-        args.errors.rejects.clone(),
-        args.errors.rejects_reasons.clone(),
+        args.read.errors.on_error,
+        args.read.errors.rejects.clone(),
+        args.read.errors.rejects_reasons.clone(),
     )?
     .with_parse_hint();
     let mut all = Profile::default();
     let result = run_ordered(
         reader,
-        setup::threads(&args.input)?,
+        setup::threads(&args.read.input)?,
         Window::Reducing,
         |chunk| {
             let mut p = Profile::default();
@@ -157,7 +151,7 @@ pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
         return Err(e);
     }
     let counts = ledger.finish()?;
-    if args.errors.stats {
+    if args.read.errors.stats {
         eprintln!(
             "obs: read {} lines: {} profiled + {} filtered + {} rejected",
             counts.read, counts.emitted, counts.filtered, counts.rejected

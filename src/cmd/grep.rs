@@ -142,7 +142,7 @@ pub(super) fn records(
         spec: time,
         since,
         until,
-    } = setup::time(&args.io.time)?;
+    } = setup::time(&args.io.read.time)?;
     let expr = expr_src
         .as_deref()
         .map(|e| Expr::parse_in(e, time.tz))
@@ -155,10 +155,10 @@ pub(super) fn records(
     if args.io.bulk.out_dir.is_some() && args.io.output.output.is_some() {
         bail!("use either --out-dir (bulk files) or -o (one file)");
     }
-    let reader = setup::reader(&paths, &args.io.input)?;
+    let reader = setup::reader(&paths, &args.io.read.input)?;
     setup::check_record_outputs(
         args.io.output.output.as_ref(),
-        &args.io.errors,
+        &args.io.read.errors,
         &args.io.bulk,
         &reader,
     )?;
@@ -168,7 +168,7 @@ pub(super) fn records(
     crate::stdio::set_quiet(args.io.output.quiet);
     let progress = Progress::new(reader.known_total(), args.io.output.quiet);
 
-    let parse = setup::parse(&args.io.parsing, &time)?;
+    let parse = setup::parse(&args.io.read.parsing, &time)?;
     let (render, mut sink) = build_output(args, format, fields, &time, parse.is_some())?;
     let filter = Filter::new(FilterSpec {
         expr,
@@ -177,17 +177,17 @@ pub(super) fn records(
         since,
         until,
         time,
-        validate: args.io.errors.validate,
-        keep_raw_rejects: args.io.errors.rejects.is_some(),
+        validate: args.io.read.errors.validate,
+        keep_raw_rejects: args.io.read.errors.rejects.is_some(),
         needs: render.needs(),
         lines_only: !render.reads_fields(),
         parse,
     })?;
     let mut ledger = Ledger::new(
         names.clone(),
-        args.io.errors.on_error,
-        args.io.errors.rejects.clone(),
-        args.io.errors.rejects_reasons.clone(),
+        args.io.read.errors.on_error,
+        args.io.read.errors.rejects.clone(),
+        args.io.read.errors.rejects_reasons.clone(),
     )?
     .with_parse_hint();
 
@@ -198,7 +198,7 @@ pub(super) fn records(
         args.max_count.unwrap_or(u64::MAX)
     };
     let mut per_source = vec![0u64; names.len()];
-    let threads = setup::threads(&args.io.input)?;
+    let threads = setup::threads(&args.io.read.input)?;
     let result = run_ordered(
         reader,
         threads,
@@ -250,7 +250,7 @@ pub(super) fn records(
                 println!("{name}");
             }
         }
-        if args.io.errors.stats {
+        if args.io.read.errors.stats {
             print_stats(counts, &names, filter.prefilter().map(|p| p.describe()));
             setup::print_skipped(&inputs);
         }
@@ -315,7 +315,7 @@ fn build_output(
             Box::new(output::pretty::Pretty::new(
                 // Shown in --tz, else in the reader's own zone (TZ, then the system's).
                 crate::record::time::TimeSpec {
-                    tz: match &args.io.time.tz {
+                    tz: match &args.io.read.time.tz {
                         Some(_) => time.tz,
                         None => crate::record::time::local_tz(),
                     },

@@ -67,7 +67,7 @@ pub struct ParseArgs {
 
 /// Runs `obs parse`.
 pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
-    let p = &a.io.parsing;
+    let p = &a.io.read.parsing;
     if p.parse.is_none() && p.regex.is_none() && p.dissect.is_none() {
         bail!("obs parse needs the lines' format: --parse FORMAT (combined, common, syslog, logfmt, raw, json) or --regex REGEX or --dissect PATTERN");
     }
