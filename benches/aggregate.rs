@@ -52,7 +52,7 @@ fn aggregate(
         keep_raw_rejects: false,
         needs: plan.needs(&time),
         parse: None,
-        lines_only: false,
+        reads: obs::record::Reads::Fields,
     })
     .unwrap();
     let reader = ChunkReader::new(

@@ -34,7 +34,7 @@ fn grep(path: &Path, expr: &str, render: &dyn Render, sink: &mut dyn Sink, threa
         validate: false,
         keep_raw_rejects: false,
         needs: render.needs(),
-        lines_only: !render.reads_fields(),
+        reads: render.reads(),
         parse: None,
     })
     .unwrap();

@@ -196,7 +196,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)
@@ -346,7 +346,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)
@@ -452,7 +452,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)
@@ -784,7 +784,7 @@ _obs() {
                     return 0
                     ;;
                 --parse)
-                    COMPREPLY=($(compgen -W "json raw logfmt combined common syslog" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto json raw logfmt combined common syslog" -- "${cur}"))
                     return 0
                     ;;
                 --regex)

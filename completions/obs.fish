@@ -39,7 +39,8 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker
 complete -c obs -n "__fish_obs_using_subcommand grep" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand grep" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json, or auto (each file\'s own, from its first lines). Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "auto\t'Each file\'s format from its first lines (json, combined, common, syslog, logfmt, else raw), said on stderr'
+json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
@@ -96,7 +97,8 @@ complete -c obs -n "__fish_obs_using_subcommand parse" -s j -l threads -d 'Worke
 complete -c obs -n "__fish_obs_using_subcommand parse" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand parse" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand parse" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand parse" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json, or auto (each file\'s own, from its first lines). Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "auto\t'Each file\'s format from its first lines (json, combined, common, syslog, logfmt, else raw), said on stderr'
+json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
@@ -154,7 +156,8 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -s j -l threads -d 'W
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand aggregate" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand aggregate" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand aggregate" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json, or auto (each file\'s own, from its first lines). Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "auto\t'Each file\'s format from its first lines (json, combined, common, syslog, logfmt, else raw), said on stderr'
+json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'
@@ -207,7 +210,8 @@ complete -c obs -n "__fish_obs_using_subcommand fields" -s j -l threads -d 'Work
 complete -c obs -n "__fish_obs_using_subcommand fields" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r
 complete -c obs -n "__fish_obs_using_subcommand fields" -l max-line-bytes -d 'Reject lines longer than this (e.g. 64MiB), undecoded and with a reason: a file with no newline (10 GB of zeros) cannot grow memory without bound' -r
 complete -c obs -n "__fish_obs_using_subcommand fields" -l chunk-size -d 'Chunk size in bytes (testing and tuning; output does not depend on it)' -r
-complete -c obs -n "__fish_obs_using_subcommand fields" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "json\t'NDJSON, one object per line (the default)'
+complete -c obs -n "__fish_obs_using_subcommand fields" -l parse -d 'Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or common (Apache/nginx access logs), syslog (RFC 5424/3164), json, or auto (each file\'s own, from its first lines). Each record gets @timestamp (RFC 3339, UTC) from the time it carries' -r -f -a "auto\t'Each file\'s format from its first lines (json, combined, common, syslog, logfmt, else raw), said on stderr'
+json\t'NDJSON, one object per line (the default)'
 raw\t'Each line as `{"message": LINE}`, for the expression language on any text'
 logfmt\t'`key=value key2="quoted \\"value\\"" bare`: values are strings, a bare key is `true`'
 combined\t'Apache/nginx combined log: common, then "referrer" "agent" (nginx extras kept)'

@@ -129,7 +129,8 @@ pub struct RecordArgs {
 #[command(next_help_heading = "Parsing")]
 pub struct ParsingArgs {
     /// Read lines as FORMAT instead of NDJSON: raw ({"message": LINE}), logfmt, combined or
-    /// common (Apache/nginx access logs), syslog (RFC 5424/3164), json. Each record gets @timestamp (RFC 3339, UTC)
+    /// common (Apache/nginx access logs), syslog (RFC 5424/3164), json, or auto (each file's
+    /// own, from its first lines). Each record gets @timestamp (RFC 3339, UTC)
     /// from the time it carries.
     #[arg(long = "parse", value_enum, value_name = "FORMAT")]
     pub parse: Option<LineFormat>,

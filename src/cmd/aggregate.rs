@@ -214,8 +214,8 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         validate: args.read.errors.validate,
         keep_raw_rejects: args.read.errors.rejects.is_some(),
         needs: plan.needs(&time),
-        parse: setup::parse(&args.read.parsing, &time)?,
-        lines_only: false,
+        parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
+        reads: crate::record::Reads::Fields,
     })?;
     let mut ledger = Ledger::new(
         names,

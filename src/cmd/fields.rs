@@ -109,8 +109,8 @@ pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
         validate: args.read.errors.validate,
         keep_raw_rejects: args.read.errors.rejects.is_some(),
         needs: Vec::new(),
-        parse: setup::parse(&args.read.parsing, &time)?,
-        lines_only: false,
+        parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
+        reads: crate::record::Reads::Fields,
     })?;
     let mut ledger = Ledger::new(
         names,

@@ -168,7 +168,7 @@ pub(super) fn records(
     crate::stdio::set_quiet(args.io.output.quiet);
     let progress = Progress::new(reader.known_total(), args.io.output.quiet);
 
-    let parse = setup::parse(&args.io.read.parsing, &time)?;
+    let parse = setup::parse(&args.io.read.parsing, &time, reader.sources())?;
     let (render, mut sink) = build_output(args, format, fields, &time, parse.is_some())?;
     let filter = Filter::new(FilterSpec {
         expr,
@@ -180,7 +180,7 @@ pub(super) fn records(
         validate: args.io.read.errors.validate,
         keep_raw_rejects: args.io.read.errors.rejects.is_some(),
         needs: render.needs(),
-        lines_only: !render.reads_fields(),
+        reads: render.reads(),
         parse,
     })?;
     let mut ledger = Ledger::new(

@@ -22,6 +22,8 @@ Formats (--parse):
   logfmt     key=value pairs; \"quoted values\" have their escapes read; a bare key is true
   raw        {\"message\": LINE}, for the expression language on any text
   json       NDJSON (what every command reads when not told otherwise)
+  auto       each file's format from its first lines (json, combined, common, syslog, logfmt,
+             else raw), said on stderr; standard input is read as json
 --regex takes a regex of your own instead: its named groups become string fields. --dissect
 takes Logstash's dissect: %{a} %{+a} [%{b}] %{c->} %{rest} splits on the text between keys.
 

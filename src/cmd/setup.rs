@@ -7,6 +7,8 @@ use anyhow::bail;
 use chrono::{DateTime, Utc};
 
 use crate::cli::{BulkArgs, InputArgs, OutputArgs, ParsingArgs, RecordFormat, TimeArgs};
+use crate::decode::text::sniff::sniff;
+use crate::decode::text::LineFormat;
 use crate::input::{
     resolve_inputs, ChunkReader, Globs, InputReport, ReadOptions, Source, DEFAULT_CHUNK_SIZE,
 };
@@ -15,6 +17,7 @@ use crate::output::es_bulk::{BulkOptions, IdSpec, ES_REQUEST_CAP};
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
 use crate::stage::parse::Parse;
+use clap::ValueEnum as _;
 
 /// The inputs named by `paths` (stdin when none are given and stdin is not a terminal), each
 /// problem met resolving them said on stderr and counted in the report.
@@ -123,7 +126,16 @@ pub fn time(args: &TimeArgs) -> anyhow::Result<TimeWindow> {
 }
 
 /// The parse stage of `--parse`/`--regex`, reading times as `time` does; `None` for NDJSON.
-pub fn parse(args: &ParsingArgs, time: &TimeSpec) -> anyhow::Result<Option<Parse>> {
+pub fn parse(
+    args: &ParsingArgs,
+    time: &TimeSpec,
+    sources: &[Source],
+) -> anyhow::Result<Option<Parse>> {
+    if args.parse == Some(LineFormat::Auto) {
+        return Ok(Some(
+            auto(sources, time, args.keep_unmatched)?.with_year(args.year),
+        ));
+    }
     let decoder = {
         use crate::decode::text::UserPattern;
         let pattern = match (&args.regex, &args.dissect) {
@@ -138,6 +150,35 @@ pub fn parse(args: &ParsingArgs, time: &TimeSpec) -> anyhow::Result<Option<Parse
         bail!("--keep-unmatched goes with --parse FORMAT, --regex or --dissect");
     }
     Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched).with_year(args.year)))
+}
+
+/// `--parse auto`: each file's format from its first 64 KiB, said on stderr (standard input
+/// cannot be looked at twice: it is read as NDJSON, and said so).
+fn auto(sources: &[Source], time: &TimeSpec, keep_unmatched: bool) -> anyhow::Result<Parse> {
+    let mut decoders = Vec::with_capacity(sources.len());
+    for source in sources {
+        let Some(head) = crate::input::head::head(source, 64 * 1024) else {
+            crate::stdio::say(&format!(
+                "obs: {}: --parse auto reads it as json (it cannot be looked at first)",
+                source.name()
+            ));
+            decoders.push(None);
+            continue;
+        };
+        let s = sniff(&head);
+        crate::stdio::say(&format!(
+            "obs: {}: --parse auto chose {} ({} of {} first lines)",
+            source.name(),
+            s.format
+                .to_possible_value()
+                .map_or("?".into(), |v| v.get_name().to_string()),
+            s.read,
+            s.of
+        ));
+        decoders
+            .push(crate::decode::text::decoder(Some(s.format), None).map_err(anyhow::Error::msg)?);
+    }
+    Ok(Parse::per_source(decoders, time.clone(), keep_unmatched))
 }
 
 /// One end of a time window: none when not given.

@@ -5,6 +5,7 @@
 //! newline of each buffer, the tail carried into the next. Chunks are numbered in input order so
 //! that parallel workers' results can be put back in that order. This layer knows nothing of JSON.
 
+pub mod head;
 mod mmap;
 pub mod prefetch;
 mod resolve;

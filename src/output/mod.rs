@@ -27,7 +27,7 @@ use std::path::PathBuf;
 
 use crate::error::{ObsError, ObsResult};
 use crate::input::Chunk;
-use crate::record::{Record, Reject};
+use crate::record::{Reads, Record, Reject};
 use atomic::AtomicFile;
 pub use format::{writes_to_terminal, Format};
 
@@ -93,10 +93,9 @@ pub trait Render: Sync {
     fn needs(&self) -> Vec<String> {
         Vec::new()
     }
-    /// False when the renderer reads nothing of a record but its line (raw lines, counts), so
-    /// a filter that needs no field either can leave lines undecoded.
-    fn reads_fields(&self) -> bool {
-        true
+    /// What it reads of a record.
+    fn reads(&self) -> Reads {
+        Reads::Fields
     }
 }
 
@@ -220,8 +219,8 @@ impl Render for CountOnly {
         Ok(())
     }
 
-    fn reads_fields(&self) -> bool {
-        false
+    fn reads(&self) -> Reads {
+        Reads::Lines
     }
 }
 

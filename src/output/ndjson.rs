@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{Render, Rendered};
-use crate::record::{FieldPath, Record, Reject};
+use crate::record::{FieldPath, Reads, Record, Reject};
 
 /// Keeps each line as read (CRLF and all); [`super::RawLineSink`] copies it from the chunk.
 pub struct RawLines;
@@ -20,8 +20,8 @@ impl Render for JsonText {
         Ok(())
     }
 
-    fn reads_fields(&self) -> bool {
-        false
+    fn reads(&self) -> Reads {
+        Reads::JsonText
     }
 }
 
@@ -35,8 +35,8 @@ impl Render for RawLines {
         true
     }
 
-    fn reads_fields(&self) -> bool {
-        false
+    fn reads(&self) -> Reads {
+        Reads::Lines
     }
 }
 

@@ -17,6 +17,19 @@ use crate::decode::json::{decode_full, DecodeError, Projection};
 pub use path::FieldPath;
 pub use reject::Reject;
 
+/// What the consumer of kept records reads of them, so a filter that needs no field either can
+/// leave lines undecoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Fields: every line is decoded (and so validated).
+    Fields,
+    /// Only the line as read (raw output, counts): any text will do, as ripgrep reads it.
+    Lines,
+    /// Only the record's JSON text: a parsed line's (valid as the parser wrote it) needs no
+    /// decoding, an NDJSON line must still be validated.
+    JsonText,
+}
+
 /// One input line and its lazily decoded fields.
 pub struct Record<'a> {
     /// 0-based index of the line in its chunk.

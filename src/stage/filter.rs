@@ -17,7 +17,7 @@ use crate::input::prefetch::Prefetch;
 use crate::input::Chunk;
 use crate::pipeline::accounting::{count_lines, Counts, Rejected};
 use crate::record::time::{TimeOf, TimeSpec};
-use crate::record::{Record, Reject};
+use crate::record::{Reads, Record, Reject};
 use crate::stage::parse::{Line, Parse, Parsed};
 
 /// UTF-8 byte-order mark, stripped from the first line of an input.
@@ -36,7 +36,15 @@ pub struct Filter {
     keep_raw_rejects: bool,
     parse: Option<Parse>,
     validate: bool,
-    undecoded: bool,
+    undecoded: Undecoded,
+}
+
+/// Which lines a filter leaves undecoded (see [`FilterSpec::reads`]).
+struct Undecoded {
+    /// Lines as read.
+    lines: bool,
+    /// The JSON text of parsed lines.
+    parsed: bool,
 }
 
 /// The accounting of a [`Filter::scan`] over one chunk.
@@ -74,11 +82,11 @@ pub struct FilterSpec {
     pub needs: Vec<String>,
     /// `--parse`: lines are records of this format, not NDJSON.
     pub parse: Option<Parse>,
-    /// The consumer reads only the kept lines or their JSON text, no field (raw output, counts,
-    /// parsed records as NDJSON): with no expression or window either (`obs grep -e REGEX`,
-    /// `obs parse`), lines are not decoded, so any text is searched as ripgrep searches it, and
-    /// parsed records (valid JSON as written) are not read again.
-    pub lines_only: bool,
+    /// What the consumer reads of kept records. With no expression or window either, lines it
+    /// reads no field of are not decoded: any text is searched as ripgrep searches it
+    /// (`obs grep -e REGEX`), and parsed records, valid JSON as written, are not read again
+    /// (`obs parse`).
+    pub reads: Reads,
 }
 
 impl Filter {
@@ -116,11 +124,12 @@ impl Filter {
             (Some(e), false) => Prefilter::new(e),
             _ => None,
         };
-        let undecoded = spec.lines_only
-            && spec.expr.is_none()
-            && spec.since.is_none()
-            && spec.until.is_none()
-            && !spec.validate;
+        let unfiltered =
+            spec.expr.is_none() && spec.since.is_none() && spec.until.is_none() && !spec.validate;
+        let undecoded = Undecoded {
+            lines: unfiltered && spec.reads == Reads::Lines,
+            parsed: unfiltered && spec.reads != Reads::Fields,
+        };
         Ok(Filter {
             expr: spec.expr,
             raw,
@@ -150,7 +159,7 @@ impl Filter {
     /// Filters one chunk, calling `on_match` for each kept record in order.
     pub fn scan(&self, chunk: &Chunk, on_match: &mut OnMatch) -> Scanned {
         let bytes = chunk.bytes();
-        let parsed = self.parse.as_ref().map(|p| p.chunk(chunk));
+        let parsed = self.parse.as_ref().and_then(|p| p.chunk(chunk));
         let parsed = parsed.as_ref();
         let mut st = State {
             out: Scanned {
@@ -230,7 +239,8 @@ impl Filter {
                 return;
             }
         };
-        if self.undecoded {
+        if (parsed.is_some() && self.undecoded.parsed) || (parsed.is_none() && self.undecoded.lines)
+        {
             let slots = std::mem::take(&mut st.slots);
             let rec = Record::undecoded(line, span, (raw, json), &self.proj, slots);
             self.keep(

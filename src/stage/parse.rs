@@ -17,10 +17,16 @@ use crate::record::Reject;
 
 /// A line decoder with what the stage adds to its records.
 pub struct Parse {
-    decoder: Box<dyn Decoder>,
+    decoders: Decoders,
     time: TimeSpec,
     keep_unmatched: bool,
     year: Option<i32>,
+}
+
+/// One decoder for every source, or one per source.
+enum Decoders {
+    One(Box<dyn Decoder>),
+    PerSource(Vec<Option<Box<dyn Decoder>>>),
 }
 
 /// What a line became.
@@ -56,7 +62,7 @@ impl Parse {
     /// `keep_unmatched`, else rejected.
     pub fn new(decoder: Box<dyn Decoder>, time: TimeSpec, keep_unmatched: bool) -> Parse {
         Parse {
-            decoder,
+            decoders: Decoders::One(decoder),
             time,
             keep_unmatched,
             year: None,
@@ -70,16 +76,34 @@ impl Parse {
         self
     }
 
-    /// The decoder's format name.
-    pub fn name(&self) -> &'static str {
-        self.decoder.name()
+    /// A stage decoding each source with its own decoder (`--parse auto`), `None` for a source
+    /// of NDJSON; a source past the list (standard input) is NDJSON too.
+    pub fn per_source(
+        decoders: Vec<Option<Box<dyn Decoder>>>,
+        time: TimeSpec,
+        keep_unmatched: bool,
+    ) -> Parse {
+        Parse {
+            decoders: Decoders::PerSource(decoders),
+            time,
+            keep_unmatched,
+            year: None,
+        }
+    }
+
+    /// The decoder of source `source`, `None` when its lines are NDJSON.
+    fn decoder(&self, source: usize) -> Option<&dyn Decoder> {
+        match &self.decoders {
+            Decoders::One(d) => Some(d.as_ref()),
+            Decoders::PerSource(v) => v.get(source).and_then(|d| d.as_deref()),
+        }
     }
 
     /// A time text as epoch milliseconds: `--time-format` first, then the decoder's own
     /// rule, then every form obs knows.
-    fn read_time(&self, text: &str) -> Option<i64> {
+    fn read_time(&self, decoder: &dyn Decoder, text: &str) -> Option<i64> {
         if self.time.format.is_none() {
-            if let Some(ms) = self.decoder.read_time(text) {
+            if let Some(ms) = decoder.read_time(text) {
                 return Some(ms);
             }
         }
@@ -97,8 +121,9 @@ impl Parse {
         self.time.text(text).map(|t| t.timestamp_millis())
     }
 
-    /// Parses every line of `chunk`.
-    pub fn chunk(&self, chunk: &Chunk) -> Parsed {
+    /// Parses every line of `chunk`; `None` when its source is NDJSON.
+    pub fn chunk(&self, chunk: &Chunk) -> Option<Parsed> {
+        let decoder = self.decoder(chunk.source)?;
         let bytes = chunk.bytes();
         let mut out = Parsed {
             text: Vec::with_capacity(bytes.len() + bytes.len() / 2),
@@ -113,13 +138,20 @@ impl Parse {
             let raw = &bytes[start..end];
             start = end + 1;
             let first = chunk.starts_source && out.lines.is_empty();
-            let line = self.line(raw, first, chunk.max_line, &mut out.text);
+            let line = self.line(decoder, raw, first, chunk.max_line, &mut out.text);
             out.lines.push(line);
         }
-        out
+        Some(out)
     }
 
-    fn line(&self, raw: &[u8], starts_source: bool, max: usize, text: &mut Vec<u8>) -> Line {
+    fn line(
+        &self,
+        decoder: &dyn Decoder,
+        raw: &[u8],
+        starts_source: bool,
+        max: usize,
+        text: &mut Vec<u8>,
+    ) -> Line {
         if raw.len() > max {
             return Line::Skipped;
         }
@@ -134,17 +166,19 @@ impl Parse {
             Ok(s) => s,
             Err(e) => {
                 return Line::Failed(Reject::Parse(ParseError {
-                    format: self.decoder.name(),
+                    format: decoder.name(),
                     why: format!("not UTF-8 at byte {}", e.valid_up_to() + 1),
                 }))
             }
         };
         let at = text.len();
         let mut obj = Object::open(text);
-        match self.decoder.decode(s, &mut obj) {
+        match decoder.decode(s, &mut obj) {
             Ok(time) => {
                 let mut stamp = [0u8; 24];
-                if let Some(s) = time.and_then(|t| utc_millis(self.read_time(&t)?, &mut stamp)) {
+                if let Some(s) =
+                    time.and_then(|t| utc_millis(self.read_time(decoder, &t)?, &mut stamp))
+                {
                     obj.str("@timestamp", s);
                 }
                 obj.close();

@@ -613,3 +613,36 @@ fn fields_profiles_every_path_of_json_or_parsed_input() {
         r.stdout
     );
 }
+
+#[test]
+fn auto_chooses_each_files_format_and_says_so() {
+    let s = Scratch::new();
+    s.file("d/app.ndjson", "{\"level\":\"ERROR\"}\n");
+    s.file("d/app.logfmt", "level=ERROR msg=x\nlevel=INFO msg=y\n");
+    s.file(
+        "d/auth.log",
+        "May  1 10:00:02 pay-2 sshd[24200]: Invalid user admin\n",
+    );
+    s.file("d/notes.txt", "ERROR is a word here\n");
+    let r = s.run(&["fields", "d", "--parse", "auto", "-f", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for said in [
+        "d/app.logfmt: --parse auto chose logfmt (2 of 2 first lines)",
+        "d/app.ndjson: --parse auto chose json (1 of 1 first lines)",
+        "d/auth.log: --parse auto chose syslog (1 of 1 first lines)",
+        "d/notes.txt: --parse auto chose raw (1 of 1 first lines)",
+    ] {
+        assert!(r.stderr.contains(said), "{said}: {}", r.stderr);
+    }
+    let r = s.run(&[
+        "grep",
+        "level=ERROR or message~=ERROR",
+        "d",
+        "--parse",
+        "auto",
+        "-c",
+        "--total",
+        "--quiet",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "3\n"), "{}", r.stderr);
+}

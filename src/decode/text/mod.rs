@@ -10,6 +10,7 @@ mod dissect;
 mod logfmt;
 mod object;
 mod pattern;
+pub mod sniff;
 mod syslog;
 
 use std::borrow::Cow;
@@ -56,6 +57,9 @@ pub trait Decoder: Send + Sync {
 /// `--parse`: the formats obs reads besides JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LineFormat {
+    /// Each file's format from its first lines (json, combined, common, syslog, logfmt, else
+    /// raw), said on stderr.
+    Auto,
     /// NDJSON, one object per line (the default).
     Json,
     /// Each line as `{"message": LINE}`, for the expression language on any text.
@@ -91,6 +95,8 @@ pub fn decoder(
     }
     Ok(match format {
         None | Some(LineFormat::Json) => None,
+        // Chosen per file by the caller (`sniff`); as a decoder of its own it reads nothing.
+        Some(LineFormat::Auto) => return Err("--parse auto is chosen per file".into()),
         Some(LineFormat::Raw) => Some(Box::new(Raw)),
         Some(LineFormat::Logfmt) => Some(Box::new(logfmt::Logfmt)),
         Some(LineFormat::Combined) => Some(Box::new(clf::Clf { combined: true })),

@@ -321,3 +321,39 @@ fn access_log_times_are_read_by_their_own_rule() {
         assert_eq!(clf::http_date(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn auto_tells_formats_apart_from_first_lines() {
+    use super::sniff::sniff;
+    let pick = |text: &str| sniff(text.as_bytes()).format;
+    assert_eq!(pick("{\"a\":1}\n{\"a\":2}\n"), LineFormat::Json);
+    assert_eq!(
+        pick("1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n"),
+        LineFormat::Combined
+    );
+    assert_eq!(
+        pick("1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5\n"),
+        LineFormat::Common
+    );
+    assert_eq!(
+        pick("<34>1 2003-10-11T22:14:15.003Z host su - ID47 - hi\n"),
+        LineFormat::Syslog
+    );
+    assert_eq!(
+        pick("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass\n"),
+        LineFormat::Syslog
+    );
+    assert_eq!(
+        pick("level=info msg=\"ok\" n=1\nlevel=warn msg=slow\n"),
+        LineFormat::Logfmt
+    );
+    assert_eq!(
+        pick("hello world\nsecond line\n"),
+        LineFormat::Raw,
+        "bare words are no logfmt"
+    );
+    assert_eq!(pick(""), LineFormat::Raw);
+    // One odd line in five does not change the choice; a cut last line is not looked at.
+    let s = sniff(b"{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\nnot json\n{\"a\":");
+    assert_eq!((s.format, s.read, s.of), (LineFormat::Json, 4, 5));
+}

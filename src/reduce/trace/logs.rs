@@ -60,7 +60,7 @@ pub fn collect(
         keep_raw_rejects: false,
         needs: Vec::new(),
         parse: None,
-        lines_only: false,
+        reads: crate::record::Reads::Fields,
     })?;
     let reader = ChunkReader::new(
         sources,
