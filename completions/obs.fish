@@ -78,6 +78,7 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l out-dir -d 'Write bulk-
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest bulk file (Elasticsearch\'s units: 10mb = 10MiB = 10 × 2^20 bytes); below ES\'s 100mb request cap, which is refused' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-docs -d 'Most documents per bulk file' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
+complete -c obs -n "__fish_obs_using_subcommand grep" -s i -l ignore-case -d 'Match text without case: `=`, `!=`, `~=`, `in` and `~~=` on text, and the -e regexes (numbers, times and levels compare as always)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines: per file (`FILE:N`, files with a match) when there are several, as ripgrep does'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l total -d 'With -c: one total for all files'

@@ -80,6 +80,11 @@ pub struct GrepArgs {
     #[arg(long = "where", value_name = "EXPR", help_heading = "Matching")]
     pub where_expr: Option<String>,
 
+    /// Match text without case: `=`, `!=`, `~=`, `in` and `~~=` on text, and the -e regexes
+    /// (numbers, times and levels compare as always).
+    #[arg(short = 'i', long, help_heading = "Matching")]
+    pub ignore_case: bool,
+
     /// Keep the lines that do not match.
     #[arg(short = 'v', long, help_heading = "Matching")]
     pub invert_match: bool,
@@ -146,7 +151,8 @@ pub(super) fn records(
     let expr = expr_src
         .as_deref()
         .map(|e| Expr::parse_in(e, time.tz))
-        .transpose()?;
+        .transpose()?
+        .map(|e| if args.ignore_case { e.ignore_case() } else { e });
     let format = setup::format(&args.io.output);
     let fields = setup::fields(&args.io.output)?;
     if format != RecordFormat::EsBulk && args.io.bulk.used() {
@@ -172,7 +178,11 @@ pub(super) fn records(
     let (render, mut sink) = build_output(args, format, fields, &time, parse.is_some())?;
     let filter = Filter::new(FilterSpec {
         expr,
-        raw: args.regexp.clone(),
+        raw: if args.ignore_case {
+            args.regexp.iter().map(|re| format!("(?i){re}")).collect()
+        } else {
+            args.regexp.clone()
+        },
         invert: args.invert_match,
         since,
         until,

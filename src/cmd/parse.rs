@@ -80,6 +80,7 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
         regexp: Vec::new(),
         where_expr: where_expr.clone(),
         invert_match: false,
+        ignore_case: false,
         count: false,
         total: false,
         files_with_matches: false,

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{level_rank, Expr, InSet, Literal, Op, Test};
+use super::{level_rank, Expr, Fold, InSet, Literal, Op, Test};
 use crate::decode::value::{value_number, value_text};
 use crate::record::time::parse_time_value;
 use crate::record::{FieldPath, Record};
@@ -72,6 +72,21 @@ fn test_value(test: &Test, v: &Value) -> bool {
         Test::Contains(s) => any(v, &|x| scalar(x) && value_text(x).contains(s.as_str())),
         Test::Regex(re) => any(v, &|x| scalar(x) && re.is_match(&value_text(x))),
         Test::In(set) => any(v, &|x| in_set(x, set)),
+        Test::Folded(f) => folded(f, v),
+    }
+}
+
+/// A `-i` test: the value's text lower-cased.
+fn folded(f: &Fold, v: &Value) -> bool {
+    let lower = |x: &Value| value_text(x).to_lowercase();
+    match f {
+        Fold::Eq(s) => any(v, &|x| scalar(x) && lower(x) == *s),
+        Fold::Ne(s) => !v.is_null() && !any(v, &|x| scalar(x) && lower(x) == *s),
+        Fold::Contains(s) => any(v, &|x| scalar(x) && lower(x).contains(s.as_str())),
+        Fold::In(set) => any(v, &|x| match x {
+            Value::String(s) => in_set(&Value::String(s.to_lowercase()), set),
+            other => in_set(other, set),
+        }),
     }
 }
 

@@ -128,6 +128,49 @@ pub enum Test {
     Regex(Regex),
     /// `path in (a, b)` / `path in @file`: any literal equal.
     In(InSet),
+    /// A text test under `-i`: the value's text compared without case.
+    Folded(Fold),
+}
+
+/// The text tests of `-i` (`obs grep -i`), their literals lower-cased; a value is lower-cased
+/// before it is compared.
+#[derive(Debug, Clone)]
+pub enum Fold {
+    /// `=`.
+    Eq(String),
+    /// `!=`: present and not equal.
+    Ne(String),
+    /// `~=`.
+    Contains(String),
+    /// `in`.
+    In(InSet),
+}
+
+impl Test {
+    fn ignore_case(self) -> Test {
+        match self {
+            Test::Cmp(Op::Eq, Literal::Str(s)) => Test::Folded(Fold::Eq(s.to_lowercase())),
+            Test::Cmp(Op::Ne, Literal::Str(s)) => Test::Folded(Fold::Ne(s.to_lowercase())),
+            Test::Contains(s) => Test::Folded(Fold::Contains(s.to_lowercase())),
+            Test::Regex(re) => match regex::RegexBuilder::new(re.as_str())
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(folded) => Test::Regex(folded),
+                Err(_) => Test::Regex(re),
+            },
+            Test::In(set) => Test::Folded(Fold::In(InSet::new(
+                set.literals
+                    .into_iter()
+                    .map(|l| match l {
+                        Literal::Str(s) => Literal::Str(s.to_lowercase()),
+                        other => other,
+                    })
+                    .collect(),
+            ))),
+            t => t,
+        }
+    }
 }
 
 /// The literals of an `in` test, indexed for fast membership.
@@ -193,6 +236,20 @@ impl Expr {
     /// Parses an expression whose offset-less timestamps (`ts>=2024-05-01T06:00`) are in `tz`.
     pub fn parse_in(src: &str, tz: Tz) -> Result<Expr, ObsError> {
         parse::Parser::new(src, tz).parse()
+    }
+
+    /// The expression with its text tests made case-insensitive (`obs grep -i`): `=`, `!=`,
+    /// `~=`, `in` and `~~=` on text; numbers, times and levels compare as before.
+    pub fn ignore_case(self) -> Expr {
+        let fold = |e: Expr| e.ignore_case();
+        match self {
+            Expr::Or(v) => Expr::Or(v.into_iter().map(fold).collect()),
+            Expr::And(v) => Expr::And(v.into_iter().map(fold).collect()),
+            Expr::Not(e) => Expr::Not(Box::new(e.ignore_case())),
+            Expr::Any(e) => Expr::Any(Box::new(e.ignore_case())),
+            Expr::Test(path, test) => Expr::Test(path, test.ignore_case()),
+            e => e,
+        }
     }
 
     /// Every path the expression reads.

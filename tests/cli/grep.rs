@@ -342,3 +342,26 @@ fn counts_per_file_names_of_files_and_silence_as_ripgrep() {
         "--total goes with -c"
     );
 }
+
+#[test]
+fn ignore_case_folds_the_expression_and_the_raw_regexes() {
+    let s = Scratch::new();
+    s.file(
+        "a.ndjson",
+        "{\"level\":\"error\",\"msg\":\"Gateway Timeout\"}\n{\"level\":\"ERROR\",\"msg\":\"ok\"}\n{\"level\":\"INFO\",\"msg\":\"GATEWAY TIMEOUT\"}\n",
+    );
+    let r = s.run(&["grep", "-i", "-c", "level=Error", "a.ndjson"]);
+    assert_eq!(r.stdout, "2\n", "{}", r.stderr);
+    let r = s.run(&["grep", "-c", "level=Error", "a.ndjson"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, "0\n"));
+    let r = s.run(&["grep", "-i", "-c", "-e", "gateway timeout", "a.ndjson"]);
+    assert_eq!(r.stdout, "2\n", "{}", r.stderr);
+    let r = s.run(&[
+        "grep",
+        "-i",
+        "-c",
+        "msg~='gateway t' and level in (error)",
+        "a.ndjson",
+    ]);
+    assert_eq!(r.stdout, "1\n", "{}", r.stderr);
+}

@@ -165,3 +165,34 @@ fn errors_point_at_columns() {
     assert!(Expr::parse("").is_err());
     assert!(Expr::parse(r#"m="unclosed"#).is_err());
 }
+
+#[test]
+fn ignore_case_folds_text_tests_only() {
+    let folded = |expr: &str, v: Value| {
+        Expr::parse(expr)
+            .expect("parses")
+            .ignore_case()
+            .matches(&obj(v))
+    };
+    let rec = json!({"level": "Error", "msg": "Gateway TIMEOUT", "tags": ["UPI", "Card"], "n": 5});
+    assert!(folded("level=ERROR", rec.clone()));
+    assert!(
+        !check("level=ERROR", rec.clone()),
+        "without -i, case counts"
+    );
+    assert!(folded("msg~=timeout", rec.clone()));
+    assert!(folded("msg~~='^gateway'", rec.clone()));
+    assert!(folded("tags in (card, netbanking)", rec.clone()));
+    assert!(folded("tags=upi", rec.clone()), "any element");
+    assert!(!folded("level!=error", rec.clone()));
+    assert!(folded("level!=warn", rec.clone()));
+    assert!(
+        !folded("missing!=x", rec.clone()),
+        "!= still needs the field"
+    );
+    assert!(folded("n=5 and n>4 and not level=info", rec.clone()));
+    assert!(
+        folded("level>=warn", rec),
+        "levels compare by severity as before"
+    );
+}
