@@ -401,7 +401,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -i -v -c -l -q -m -j -g -f -o -h -V --regexp --where --ignore-case --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -i -n -H -v -c -l -q -m -j -g -f -o -h -V --regexp --where --ignore-case --line-number --with-filename --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -79,6 +79,8 @@ complete -c obs -n "__fish_obs_using_subcommand grep" -l max-bytes -d 'Largest b
 complete -c obs -n "__fish_obs_using_subcommand grep" -l max-docs -d 'Most documents per bulk file' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l template -d 'Write an _index_template for the index pattern, with mappings inferred from the records' -r -F
 complete -c obs -n "__fish_obs_using_subcommand grep" -s i -l ignore-case -d 'Match text without case: `=`, `!=`, `~=`, `in` and `~~=` on text, and the -e regexes (numbers, times and levels compare as always)'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s n -l line-number -d 'Print each line after its line number (`12:…`), as ripgrep does; with NDJSON or the terminal view'
+complete -c obs -n "__fish_obs_using_subcommand grep" -s H -l with-filename -d 'Print each line after its file\'s name (`logs/a.ndjson:…`); with NDJSON or the terminal view'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s v -l invert-match -d 'Keep the lines that do not match'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s c -l count -d 'Print only the number of matching lines: per file (`FILE:N`, files with a match) when there are several, as ripgrep does'
 complete -c obs -n "__fish_obs_using_subcommand grep" -l total -d 'With -c: one total for all files'

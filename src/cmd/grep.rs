@@ -85,6 +85,16 @@ pub struct GrepArgs {
     #[arg(short = 'i', long, help_heading = "Matching")]
     pub ignore_case: bool,
 
+    /// Print each line after its line number (`12:…`), as ripgrep does; with NDJSON or the
+    /// terminal view.
+    #[arg(short = 'n', long, help_heading = "Output")]
+    pub line_number: bool,
+
+    /// Print each line after its file's name (`logs/a.ndjson:…`); with NDJSON or the terminal
+    /// view.
+    #[arg(short = 'H', long, help_heading = "Output")]
+    pub with_filename: bool,
+
     /// Keep the lines that do not match.
     #[arg(short = 'v', long, help_heading = "Matching")]
     pub invert_match: bool,
@@ -236,6 +246,7 @@ pub(super) fn records(
             }
             remaining -= take as u64;
             per_source[meta.source] += take as u64;
+            sink.origin(&names[meta.source], ledger.lines_before(meta.source));
             sink.write(&out.rendered, take)?;
             if live {
                 sink.flush()?;
@@ -295,6 +306,26 @@ fn ledger_fail_line(
         .flatten()
 }
 
+/// The terminal view's renderer: times in --tz, else in the reader's own zone (TZ, then the
+/// system's).
+fn pretty(
+    args: &GrepArgs,
+    time: &crate::record::time::TimeSpec,
+    fields: Vec<FieldPath>,
+) -> Box<dyn Render> {
+    Box::new(output::pretty::Pretty::new(
+        crate::record::time::TimeSpec {
+            tz: match &args.io.read.time.tz {
+                Some(_) => time.tz,
+                None => crate::record::time::local_tz(),
+            },
+            ..time.clone()
+        },
+        args.io.output.color.enabled(),
+        fields,
+    ))
+}
+
 fn build_output(
     args: &GrepArgs,
     format: RecordFormat,
@@ -307,6 +338,27 @@ fn build_output(
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }
     let out = args.io.output.output.as_ref();
+    let prefixed = args.line_number || args.with_filename;
+    if prefixed {
+        if !matches!(
+            format,
+            RecordFormat::Auto | RecordFormat::Ndjson | RecordFormat::Pretty
+        ) {
+            bail!("-n and -H prefix output lines: they go with --format ndjson or pretty");
+        }
+        let render: Box<dyn Render> = match format {
+            RecordFormat::Pretty => pretty(args, time, fields),
+            _ if !fields.is_empty() => Box::new(output::ndjson::Projected::new(fields)),
+            _ if parsed => Box::new(output::ndjson::JsonText),
+            _ => Box::new(output::ndjson::RawLines),
+        };
+        let sink = output::prefixed::Prefixed::new(
+            Destination::open(out)?,
+            args.with_filename,
+            args.line_number,
+        );
+        return Ok((render, Box::new(sink)));
+    }
     Ok(match format {
         // Parsed lines are not JSON: their records are written as decoded.
         RecordFormat::Auto | RecordFormat::Ndjson if fields.is_empty() && parsed => (
@@ -322,18 +374,7 @@ fn build_output(
             Box::new(ByteSink::new(Destination::open(out)?)),
         ),
         RecordFormat::Pretty => (
-            Box::new(output::pretty::Pretty::new(
-                // Shown in --tz, else in the reader's own zone (TZ, then the system's).
-                crate::record::time::TimeSpec {
-                    tz: match &args.io.read.time.tz {
-                        Some(_) => time.tz,
-                        None => crate::record::time::local_tz(),
-                    },
-                    ..time.clone()
-                },
-                args.io.output.color.enabled(),
-                fields,
-            )),
+            pretty(args, time, fields),
             Box::new(ByteSink::new(Destination::open(out)?)),
         ),
         RecordFormat::Table => (

@@ -81,6 +81,8 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitStatus> {
         where_expr: where_expr.clone(),
         invert_match: false,
         ignore_case: false,
+        line_number: false,
+        with_filename: false,
         count: false,
         total: false,
         files_with_matches: false,

@@ -15,6 +15,7 @@ pub mod format;
 pub mod graph;
 pub mod ndjson;
 pub mod parquet;
+pub mod prefixed;
 pub mod pretty;
 pub mod progress;
 pub mod rows;
@@ -110,6 +111,9 @@ pub trait Sink: Send {
     fn flush(&mut self) -> ObsResult<()> {
         Ok(())
     }
+    /// Says where the records of the next `write` come from: the source's name and the number
+    /// of its lines before the chunk (for `-H` and `-n`); sinks that show neither ignore it.
+    fn origin(&mut self, _name: &str, _lines_before: u64) {}
 }
 
 /// Where byte output goes: stdout, or a file written under a temporary name and renamed when

@@ -131,6 +131,16 @@ impl Ledger {
         self.rejects.is_some()
     }
 
+    /// Lines of `source` accounted so far: the line number, less one, of the first line of its
+    /// next chunk.
+    pub fn lines_before(&self, source: usize) -> u64 {
+        if self.current_source == Some(source) {
+            self.line_base
+        } else {
+            0
+        }
+    }
+
     /// Accounts one consumed chunk of `source` (chunks arrive in input order): reports or keeps
     /// its rejected lines as `file:line`, then adds its counts. Errors under `--on-error fail`.
     pub fn account(

@@ -365,3 +365,57 @@ fn ignore_case_folds_the_expression_and_the_raw_regexes() {
     ]);
     assert_eq!(r.stdout, "1\n", "{}", r.stderr);
 }
+
+#[test]
+fn line_numbers_and_file_names_as_ripgrep_across_chunks_and_files() {
+    let s = Scratch::new();
+    let mut a = String::new();
+    let mut expected = String::new();
+    for i in 1..=3000 {
+        let level = if i % 7 == 0 { "ERROR" } else { "INFO" };
+        a.push_str(&format!("{{\"i\":{i},\"level\":\"{level}\"}}\n"));
+        if i % 7 == 0 {
+            expected.push_str(&format!("a.ndjson:{i}:{{\"i\":{i},\"level\":\"ERROR\"}}\n"));
+        }
+    }
+    s.file("a.ndjson", &a);
+    s.file("b.log", "x\nInvalid user y\n");
+    expected.push_str("b.log:2:Invalid user y\n");
+    let r = s.run(&[
+        "grep",
+        "-n",
+        "-H",
+        "-e",
+        "ERROR|Invalid user",
+        "a.ndjson",
+        "b.log",
+        "-j",
+        "3",
+        "--chunk-size",
+        "4KiB",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout == expected,
+        "{}",
+        &r.stdout[..r.stdout.len().min(300)]
+    );
+    let r = s.run(&[
+        "grep",
+        "-n",
+        "level=ERROR",
+        "a.ndjson",
+        "--fields",
+        "i",
+        "-m",
+        "2",
+    ]);
+    assert_eq!(r.stdout, "7:{\"i\":7}\n14:{\"i\":14}\n", "{}", r.stderr);
+    let r = s.run(&["grep", "-n", "level=ERROR", "a.ndjson", "-f", "csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("-n and -H prefix output lines"),
+        "{}",
+        r.stderr
+    );
+}
