@@ -401,7 +401,7 @@ _obs() {
             return 0
             ;;
         obs__subcmd__grep)
-            opts="-e -i -n -H -v -c -l -q -m -j -g -f -o -h -V --regexp --where --ignore-case --line-number --with-filename --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
+            opts="-e -i -n -H -A -B -C -v -c -l -q -m -j -g -f -o -h -V --regexp --where --ignore-case --line-number --with-filename --after-context --before-context --context --invert-match --count --total --files-with-matches --silent --max-count --threads --glob --no-mmap --max-line-bytes --chunk-size --parse --regex --dissect --year --keep-unmatched --on-error --rejects --rejects-reasons --stats --validate --time-field --tz --since --time-format --until --format --output --fields --color --quiet --index --action --id-field --id-hash --out-dir --max-bytes --max-docs --template --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,6 +416,30 @@ _obs() {
                     return 0
                     ;;
                 --where)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,9 @@ complete -c obs -n "__fish_obs_needs_command" -f -a "trace" -d 'Rebuild traces f
 complete -c obs -n "__fish_obs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obs -n "__fish_obs_using_subcommand grep" -s e -l regexp -d 'Regex on the raw line (Rust syntax); repeatable (any may match); ANDed with the expression. Alone (no expression, output the lines or -c) it searches any text, JSON or not' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -l where -d 'The expression, given as an option (so all positionals are paths)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s A -l after-context -d 'Also print N lines after each kept line (raw lines, from the same file)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s B -l before-context -d 'Also print N lines before each kept line (raw lines, from the same file)' -r
+complete -c obs -n "__fish_obs_using_subcommand grep" -s C -l context -d 'Also print N lines before and after each kept line (-A N -B N)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s m -l max-count -d 'Stop after N matching lines (the first N in input order)' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r
 complete -c obs -n "__fish_obs_using_subcommand grep" -s g -l glob -d 'Inside directories, read only files matching GLOB (`*.ndjson`, `2024/**/*.gz`), or not matching `!GLOB`; repeatable. Hidden and binary files in directories are skipped' -r

@@ -95,6 +95,30 @@ pub struct GrepArgs {
     #[arg(short = 'H', long, help_heading = "Output")]
     pub with_filename: bool,
 
+    /// Also print N lines after each kept line (raw lines, from the same file).
+    #[arg(
+        short = 'A',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Output"
+    )]
+    pub after_context: usize,
+
+    /// Also print N lines before each kept line (raw lines, from the same file).
+    #[arg(
+        short = 'B',
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Output"
+    )]
+    pub before_context: usize,
+
+    /// Also print N lines before and after each kept line (-A N -B N).
+    #[arg(short = 'C', long, value_name = "N", help_heading = "Output")]
+    pub context: Option<usize>,
+
     /// Keep the lines that do not match.
     #[arg(short = 'v', long, help_heading = "Matching")]
     pub invert_match: bool,
@@ -338,6 +362,26 @@ fn build_output(
         return Ok((Box::new(CountOnly), Box::new(NullSink)));
     }
     let out = args.io.output.output.as_ref();
+    let (before, after) = match args.context {
+        Some(n) => (n.max(args.before_context), n.max(args.after_context)),
+        None => (args.before_context, args.after_context),
+    };
+    if before > 0 || after > 0 {
+        if !matches!(format, RecordFormat::Auto | RecordFormat::Ndjson)
+            || !fields.is_empty()
+            || parsed
+        {
+            bail!("-A, -B and -C print raw lines: they go with NDJSON output of the lines as read (no --fields, --parse or other --format)");
+        }
+        let sink = output::context::Context::new(
+            Destination::open(out)?,
+            before,
+            after,
+            args.with_filename,
+            args.line_number,
+        );
+        return Ok((Box::new(output::context::ContextLines), Box::new(sink)));
+    }
     let prefixed = args.line_number || args.with_filename;
     if prefixed {
         if !matches!(
@@ -447,7 +491,7 @@ pub struct FilterOut {
 pub fn filter_chunk(filter: &Filter, chunk: Chunk, render: &dyn Render) -> FilterOut {
     let mut rendered = Rendered::default();
     let scanned = filter.scan(&chunk, &mut |rec| render.render(rec, &mut rendered));
-    if render.keeps_chunk() && !rendered.marks.is_empty() {
+    if render.keeps_chunk() && (!rendered.marks.is_empty() || render.keeps_every_chunk()) {
         rendered.source = Some(chunk);
     }
     FilterOut {

@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod cell;
 pub mod chart;
 pub mod color;
+pub mod context;
 pub mod csv;
 pub mod es_bulk;
 pub mod format;
@@ -88,6 +89,10 @@ pub trait Render: Sync {
     fn render(&self, rec: &Record, out: &mut Rendered) -> Result<(), Reject>;
     /// True when the sink writes kept lines straight from the chunk, which must then be kept.
     fn keeps_chunk(&self) -> bool {
+        false
+    }
+    /// True when the sink needs every chunk, kept lines or not (context lines).
+    fn keeps_every_chunk(&self) -> bool {
         false
     }
     /// Top-level keys this renderer reads, so they are decoded with the filter's projection.

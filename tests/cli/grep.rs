@@ -419,3 +419,59 @@ fn line_numbers_and_file_names_as_ripgrep_across_chunks_and_files() {
         r.stderr
     );
 }
+
+#[test]
+fn context_lines_are_printed_as_gnu_grep_prints_them() {
+    let s = Scratch::new();
+    let mut a = String::new();
+    for i in 1..=4000 {
+        let what = if i % 97 == 0 || i % 101 == 0 {
+            "Invalid user"
+        } else {
+            "ok"
+        };
+        a.push_str(&format!("line {i} {what}\n"));
+    }
+    s.file("a.log", &a);
+    s.file("b.log", "Invalid user first\nok\nok\nok\nInvalid user last");
+    for flags in [
+        &["-C", "2"][..],
+        &["-A", "3"],
+        &["-B", "1"],
+        &["-A", "1", "-B", "4"],
+        &["-n", "-H", "-C", "1"],
+    ] {
+        let mut gnu = std::process::Command::new("grep");
+        gnu.args(flags).args(["Invalid user", "a.log", "b.log"]);
+        if !flags.contains(&"-H") {
+            gnu.arg("-h");
+        }
+        let want = gnu.current_dir(s.path()).output().expect("GNU grep runs");
+        let mut args = vec![
+            "grep",
+            "-e",
+            "Invalid user",
+            "a.log",
+            "b.log",
+            "-j",
+            "3",
+            "--chunk-size",
+            "2KiB",
+        ];
+        args.extend_from_slice(flags);
+        let r = s.run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.as_bytes() == want.stdout,
+            "{flags:?}: {}",
+            &r.stdout[..r.stdout.len().min(400)]
+        );
+    }
+    let r = s.run(&["grep", "-C", "1", "-e", "x", "a.log", "-f", "csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("-A, -B and -C print raw lines"),
+        "{}",
+        r.stderr
+    );
+}
