@@ -206,16 +206,13 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
             .as_deref()
             .map(|e| Expr::parse_in(e, time.tz))
             .transpose()?,
-        raw: Vec::new(),
-        invert: false,
         since,
         until,
-        time: time.clone(),
         validate: args.read.errors.validate,
         keep_raw_rejects: args.read.errors.rejects.is_some(),
         needs: plan.needs(&time),
         parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
-        reads: crate::record::Reads::Fields,
+        ..FilterSpec::all(time.clone())
     })?;
     let mut ledger = Ledger::new(
         names,

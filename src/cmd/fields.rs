@@ -100,17 +100,10 @@ pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
     let names: Vec<String> = reader.sources().iter().map(|s| s.name()).collect();
     let inputs = reader.report();
     let filter = Filter::new(FilterSpec {
-        expr: None,
-        raw: Vec::new(),
-        invert: false,
-        since: None,
-        until: None,
-        time: time.clone(),
         validate: args.read.errors.validate,
         keep_raw_rejects: args.read.errors.rejects.is_some(),
-        needs: Vec::new(),
         parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
-        reads: crate::record::Reads::Fields,
+        ..FilterSpec::all(time.clone())
     })?;
     let mut ledger = Ledger::new(
         names,

@@ -89,6 +89,26 @@ pub struct FilterSpec {
     pub reads: Reads,
 }
 
+impl FilterSpec {
+    /// A filter that keeps every record, reading times with `time`, decoding every line it
+    /// reads; the fields of a command's own spec are set over it.
+    pub fn all(time: TimeSpec) -> FilterSpec {
+        FilterSpec {
+            expr: None,
+            raw: Vec::new(),
+            invert: false,
+            since: None,
+            until: None,
+            time,
+            validate: false,
+            keep_raw_rejects: false,
+            needs: Vec::new(),
+            parse: None,
+            reads: Reads::Fields,
+        }
+    }
+}
+
 impl Filter {
     /// Resolves the spec.
     pub fn new(spec: FilterSpec) -> Result<Filter, ObsError> {

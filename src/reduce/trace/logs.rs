@@ -51,16 +51,7 @@ pub fn collect(
     let span_path = f.path(Role::SpanId).clone();
     let filter = Filter::new(FilterSpec {
         expr: Some(expr),
-        raw: Vec::new(),
-        invert: false,
-        since: None,
-        until: None,
-        time: time.clone(),
-        validate: false,
-        keep_raw_rejects: false,
-        needs: Vec::new(),
-        parse: None,
-        reads: crate::record::Reads::Fields,
+        ..FilterSpec::all(time.clone())
     })?;
     let reader = ChunkReader::new(
         sources,
