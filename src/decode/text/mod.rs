@@ -124,4 +124,6 @@ impl Decoder for Raw {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
