@@ -463,8 +463,20 @@ fn print_stats(c: &Counts, names: &[String], prefilter: Option<Vec<Vec<String>>>
             );
         }
         _ if c.prefiltered > 0 => eprintln!(
-            "obs: decoded {} lines; {} filtered by -e without decoding (--validate decodes all)",
-            c.decoded, c.prefiltered
+            "obs: decoded {} lines; {} filtered by -e without decoding{} (--validate decodes all)",
+            c.decoded,
+            c.prefiltered,
+            if c.decoded < c.emitted {
+                ", and kept lines were written without decoding them"
+            } else {
+                ""
+            }
+        ),
+        // `-e` alone, or parsed records only written: kept lines go out undecoded.
+        _ if c.decoded < c.emitted => eprintln!(
+            "obs: decoded {} lines; kept lines were written without decoding them (as read, or \
+             as parsed), so malformed JSON among them was not looked for (--validate decodes all)",
+            c.decoded
         ),
         _ => eprintln!(
             "obs: decoded {} lines (every line was validated)",

@@ -401,6 +401,12 @@ fn raw_regexes_search_any_text_as_ripgrep_does() {
         "{}",
         r.stderr
     );
+    assert!(
+        r.stderr
+            .contains("kept lines were written without decoding them"),
+        "{}",
+        r.stderr
+    );
     let r = s.run(&["grep", "-c", "-v", "-e", "Invalid", "auth.log"]);
     assert_eq!(r.stdout, "2\n", "{}", r.stderr);
     // Reading a field, or --validate, decodes the lines again: text is then not JSON.
