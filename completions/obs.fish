@@ -209,7 +209,7 @@ complete -c obs -n "__fish_obs_using_subcommand aggregate" -s V -l version -d 'P
 complete -c obs -n "__fish_obs_using_subcommand fields" -l top -d 'How many of the most frequent values to show per path' -r
 complete -c obs -n "__fish_obs_using_subcommand fields" -s f -l format -d 'Output format' -r -f -a "auto\t'A table on a terminal, NDJSON otherwise'
 table\t'A table'
-ndjson\t'One JSON object per path'
+ndjson\t'One JSON object per row'
 csv\t'CSV with a header'"
 complete -c obs -n "__fish_obs_using_subcommand fields" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
 complete -c obs -n "__fish_obs_using_subcommand fields" -s j -l threads -d 'Worker threads [default: number of CPUs; at most 8 per CPU, or 64]; output is identical for any value' -r

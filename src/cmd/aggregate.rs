@@ -8,7 +8,7 @@ use crate::cli::{BulkArgs, ReadArgs};
 use crate::error::ExitStatus;
 use crate::expr::Expr;
 use crate::output::Format;
-use crate::pipeline::accounting::{Counts, Ledger};
+use crate::pipeline::accounting::Counts;
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::record::FieldPath;
 use crate::reduce::aggregate::emit;
@@ -214,13 +214,7 @@ pub fn run(args: AggregateArgs) -> anyhow::Result<ExitStatus> {
         parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
         ..FilterSpec::all(time.clone())
     })?;
-    let mut ledger = Ledger::new(
-        names,
-        args.read.errors.on_error,
-        args.read.errors.rejects.clone(),
-        args.read.errors.rejects_reasons.clone(),
-    )?
-    .with_parse_hint();
+    let mut ledger = setup::ledger(names, &args.read.errors)?;
     let mut all = plan.columns();
     let result = run_ordered(
         reader,

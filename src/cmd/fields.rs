@@ -6,8 +6,8 @@ use clap::Args;
 use super::setup;
 use crate::cli::ReadArgs;
 use crate::error::ExitStatus;
+use crate::output::format::TableFormat;
 use crate::output::rows::write_rows;
-use crate::pipeline::accounting::Ledger;
 use crate::pipeline::{run_ordered, Flow, Window};
 use crate::reduce::fields::{Profile, PATH_CAP};
 use crate::stage::filter::{Filter, FilterSpec};
@@ -32,20 +32,6 @@ Examples:
 
 Exit status: 0 done, 1 no record, 2 error.";
 
-crate::formats! {
-    /// `obs fields --format`.
-    pub enum FieldsFormat {
-        /// A table on a terminal, NDJSON otherwise.
-        Auto,
-        /// A table.
-        Table,
-        /// One JSON object per path.
-        Ndjson,
-        /// CSV with a header.
-        Csv,
-    }
-}
-
 /// Arguments of `obs fields`.
 #[derive(Debug, Args)]
 #[command(after_long_help = HELP)]
@@ -66,7 +52,7 @@ pub struct FieldsArgs {
         default_value = "auto",
         help_heading = "Output"
     )]
-    pub format: FieldsFormat,
+    pub format: TableFormat,
 
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
@@ -105,13 +91,7 @@ pub fn run(args: FieldsArgs) -> anyhow::Result<ExitStatus> {
         parse: setup::parse(&args.read.parsing, &time, reader.sources())?,
         ..FilterSpec::all(time.clone())
     })?;
-    let mut ledger = Ledger::new(
-        names,
-        args.read.errors.on_error,
-        args.read.errors.rejects.clone(),
-        args.read.errors.rejects_reasons.clone(),
-    )?
-    .with_parse_hint();
+    let mut ledger = setup::ledger(names, &args.read.errors)?;
     let mut all = Profile::default();
     let result = run_ordered(
         reader,

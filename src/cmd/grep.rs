@@ -227,13 +227,7 @@ pub(super) fn records(
         reads: render.reads(),
         parse,
     })?;
-    let mut ledger = Ledger::new(
-        names.clone(),
-        args.io.read.errors.on_error,
-        args.io.read.errors.rejects.clone(),
-        args.io.read.errors.rejects_reasons.clone(),
-    )?
-    .with_parse_hint();
+    let mut ledger = setup::ledger(names.clone(), &args.io.read.errors)?;
 
     // -q needs one match to know the answer.
     let mut remaining = if args.silent {

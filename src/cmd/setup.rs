@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 
-use crate::cli::{BulkArgs, InputArgs, OutputArgs, ParsingArgs, RecordFormat, TimeArgs};
+use crate::cli::{BulkArgs, ErrorArgs, InputArgs, OutputArgs, ParsingArgs, RecordFormat, TimeArgs};
 use crate::decode::text::sniff::sniff;
 use crate::decode::text::LineFormat;
 use crate::input::{
@@ -14,6 +14,7 @@ use crate::input::{
 };
 use crate::output::es_bulk::index::IndexTemplate;
 use crate::output::es_bulk::{BulkOptions, IdSpec, ES_REQUEST_CAP};
+use crate::pipeline::accounting::Ledger;
 use crate::record::time::{parse_bound, TimeSpec};
 use crate::record::FieldPath;
 use crate::stage::parse::Parse;
@@ -150,6 +151,18 @@ pub fn parse(
         bail!("--keep-unmatched goes with --parse FORMAT, --regex or --dissect");
     }
     Ok(decoder.map(|d| Parse::new(d, time.clone(), args.keep_unmatched).with_year(args.year)))
+}
+
+/// The ledger of a command that reads records, with the `--on-error` and reject files of
+/// `errors`, and the hint that `--parse` reads lines that are not JSON.
+pub fn ledger(names: Vec<String>, errors: &ErrorArgs) -> anyhow::Result<Ledger> {
+    Ok(Ledger::new(
+        names,
+        errors.on_error,
+        errors.rejects.clone(),
+        errors.rejects_reasons.clone(),
+    )?
+    .with_parse_hint())
 }
 
 /// `--parse auto`: each file's format from its first 64 KiB, said on stderr (standard input

@@ -85,13 +85,12 @@ impl Context {
         if self.wrote && self.last.is_none_or(|l| l + 1 != n) {
             self.dest.write_all(b"--\n")?;
         }
-        let sep = if kept { ':' } else { '-' };
-        if self.name {
-            write!(self.dest, "{}{sep}", self.origin)?;
-        }
-        if self.number {
-            write!(self.dest, "{n}{sep}")?;
-        }
+        super::prefixed::prefix(
+            &mut self.dest,
+            self.name.then_some(self.origin.as_str()),
+            self.number.then_some(n),
+            if kept { ':' } else { '-' },
+        )?;
         self.dest.write_all(bytes)?;
         self.dest.write_all(b"\n")?;
         self.last = Some(n);

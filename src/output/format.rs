@@ -47,6 +47,20 @@ pub fn writes_to_terminal(out: Option<&PathBuf>) -> bool {
     out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
 }
 
+crate::formats! {
+    /// `--format` of the commands whose result is one table (the trace views, `obs fields`).
+    pub enum TableFormat {
+        /// A table on a terminal, NDJSON otherwise.
+        Auto,
+        /// A table.
+        Table,
+        /// One JSON object per row.
+        Ndjson,
+        /// CSV with a header.
+        Csv,
+    }
+}
+
 /// Declares a command's `--format` values: a `clap::ValueEnum` whose variants are variants of
 /// [`Format`] of the same name (a name that is not one does not compile), with their help
 /// text, `From` it into the family, `TryFrom` the family back, and `resolve`, which resolves

@@ -28,14 +28,31 @@ impl Prefixed {
     }
 
     fn prefix(&mut self, line: u64) -> ObsResult<()> {
-        if self.name {
-            write!(self.dest, "{}:", self.origin)?;
-        }
-        if self.number {
-            write!(self.dest, "{}:", self.lines_before + line + 1)?;
-        }
-        Ok(())
+        let number = self.lines_before + line + 1;
+        prefix(
+            &mut self.dest,
+            self.name.then_some(self.origin.as_str()),
+            self.number.then_some(number),
+            ':',
+        )
     }
+}
+
+/// Writes `name` and `number`, each followed by `sep` (`:` before a kept line, `-` before a
+/// context line), as ripgrep and GNU grep print them.
+pub(super) fn prefix(
+    dest: &mut Destination,
+    name: Option<&str>,
+    number: Option<u64>,
+    sep: char,
+) -> ObsResult<()> {
+    if let Some(name) = name {
+        write!(dest, "{name}{sep}")?;
+    }
+    if let Some(n) = number {
+        write!(dest, "{n}{sep}")?;
+    }
+    Ok(())
 }
 
 impl Sink for Prefixed {

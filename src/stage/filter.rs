@@ -354,7 +354,7 @@ fn reject(out: &mut Scanned, keep_raw: bool, line: u64, raw: (&[u8], bool), reas
 /// Calls `f` with the number and byte range of each line of `bytes` (a last line without `\n`
 /// included); returns how many there were, as [`count_lines`] counts them. The bytes of the
 /// next few lines are prefetched while `f` works on one.
-fn each_line(bytes: &[u8], mut f: impl FnMut(u64, std::ops::Range<usize>)) -> u64 {
+pub(super) fn each_line(bytes: &[u8], mut f: impl FnMut(u64, std::ops::Range<usize>)) -> u64 {
     let (mut start, mut line) = (0, 0);
     let mut ahead = Prefetch::new(bytes);
     for end in memchr::memchr_iter(b'\n', bytes) {
@@ -369,9 +369,9 @@ fn each_line(bytes: &[u8], mut f: impl FnMut(u64, std::ops::Range<usize>)) -> u6
     line
 }
 
-/// The JSON text of a line: without a trailing `\r`, nor a BOM when the line starts its
-/// source; `None` for a blank line.
-fn json_text(raw: &[u8], starts_source: bool) -> Option<&[u8]> {
+/// The text of a line (the JSON text, or what a parser reads): without a trailing `\r`, nor
+/// a BOM when the line starts its source; `None` for a blank line.
+pub(super) fn json_text(raw: &[u8], starts_source: bool) -> Option<&[u8]> {
     let mut json = raw.strip_suffix(b"\r").unwrap_or(raw);
     if starts_source {
         json = json.strip_prefix(BOM).unwrap_or(json);

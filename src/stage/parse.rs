@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use chrono::{Datelike, TimeZone as _, Timelike};
 
+use super::filter::{each_line, json_text};
 use crate::decode::text::{Decoder, Object, ParseError};
 use crate::input::Chunk;
 use crate::record::time::TimeSpec;
@@ -129,18 +130,11 @@ impl Parse {
             text: Vec::with_capacity(bytes.len() + bytes.len() / 2),
             lines: Vec::new(),
         };
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', bytes).chain(
-            // The last line may have no `\n`.
-            (bytes.last().is_some_and(|&b| b != b'\n')).then_some(bytes.len()),
-        );
-        for end in ends {
-            let raw = &bytes[start..end];
-            start = end + 1;
-            let first = chunk.starts_source && out.lines.is_empty();
-            let line = self.line(decoder, raw, first, chunk.max_line, &mut out.text);
-            out.lines.push(line);
-        }
+        each_line(bytes, |line, span| {
+            let first = chunk.starts_source && line == 0;
+            let parsed = self.line(decoder, &bytes[span], first, chunk.max_line, &mut out.text);
+            out.lines.push(parsed);
+        });
         Some(out)
     }
 
@@ -155,13 +149,9 @@ impl Parse {
         if raw.len() > max {
             return Line::Skipped;
         }
-        let mut s = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if starts_source {
-            s = s.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(s);
-        }
-        if s.iter().all(u8::is_ascii_whitespace) {
+        let Some(s) = json_text(raw, starts_source) else {
             return Line::Skipped;
-        }
+        };
         let s = match std::str::from_utf8(s) {
             Ok(s) => s,
             Err(e) => {

@@ -15,6 +15,7 @@ pub use list::ListArgs;
 pub use show::ShowArgs;
 pub use stats::StatsArgs;
 
+use crate::output::format::TableFormat;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -160,27 +161,13 @@ pub struct SelectArgs {
     pub until: Option<String>,
 }
 
-crate::formats! {
-    /// `--format` of the table-shaped trace views (list, stats, check).
-    pub enum RowFormat {
-        /// A table on a terminal, NDJSON otherwise.
-        Auto,
-        /// A table.
-        Table,
-        /// One JSON object per row.
-        Ndjson,
-        /// CSV with a header.
-        Csv,
-    }
-}
-
 /// Where a table-shaped view goes.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Output")]
 pub struct RowOutput {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "auto")]
-    pub format: RowFormat,
+    pub format: TableFormat,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

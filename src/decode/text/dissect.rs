@@ -12,10 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{Decoder, Object, ParseError};
-
-/// The field names a line's time is looked for under, in this order (obs's time fields).
-const TIME_FIELDS: [&str; 4] = ["timestamp", "@timestamp", "time", "ts"];
+use super::{Decoder, Object, ParseError, TIME_KEYS};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -162,7 +159,7 @@ impl Decoder for Dissect {
             last_delim = &p.delimiter;
         }
         let mut time = None;
-        for t in TIME_FIELDS {
+        for t in TIME_KEYS {
             if let Some((_, v)) = fields.iter().find(|(n, _)| n == t) {
                 time = Some(v.clone());
                 break;

@@ -4,10 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{Decoder, Object, ParseError};
-
-/// The keys a logfmt line's time is looked for under, in this order (obs's time fields).
-const TIME_KEYS: [&str; 4] = ["timestamp", "@timestamp", "time", "ts"];
+use super::{Decoder, Object, ParseError, TIME_KEYS};
 
 /// `--parse logfmt`.
 pub struct Logfmt;

@@ -18,6 +18,10 @@ use std::fmt;
 
 pub use object::Object;
 
+/// The keys a line's time is looked for under, in this order: obs's default time fields
+/// (logfmt keys, dissect keys, regex groups).
+pub const TIME_KEYS: [&str; 4] = ["timestamp", "@timestamp", "time", "ts"];
+
 /// Why a line is not a record of the format it was parsed as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

@@ -6,10 +6,7 @@ use std::borrow::Cow;
 
 use regex::Regex;
 
-use super::{Decoder, Object, ParseError};
-
-/// The group names a line's time is looked for under, in this order (obs's time fields).
-const TIME_GROUPS: [&str; 3] = ["timestamp", "time", "ts"];
+use super::{Decoder, Object, ParseError, TIME_KEYS};
 
 /// A compiled `--regex`.
 pub struct Pattern {
@@ -57,7 +54,8 @@ impl Decoder for Pattern {
                 obj.str(name, m.as_str());
             }
         }
-        let time = TIME_GROUPS
+        // `@timestamp` cannot name a group; the other time keys can.
+        let time = TIME_KEYS
             .iter()
             .find_map(|g| caps.name(g))
             .map(|m| Cow::Borrowed(m.as_str()));
